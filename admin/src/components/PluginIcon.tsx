@@ -1,0 +1,5 @@
+import { Filter } from '@strapi/icons';
+
+const PluginIcon = () => <Filter />;
+
+export { PluginIcon };

@@ -1,0 +1,29 @@
+import fs from 'fs';
+import path from 'path';
+
+/**
+ * Load strapi-plugin-segments from the repository root. The path is found by walking up from this
+ * file (src/config or dist/config): a relative `resolve` breaks Strapi's server loader and a fixed
+ * absolute path breaks the admin build.
+ */
+function findPluginRoot(start: string): string {
+  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'strapi-plugin-segments') {
+      return dir;
+    }
+  }
+  throw new Error(`strapi-plugin-segments: no package.json named strapi-plugin-segments above ${start}`);
+}
+
+export default ({ env }: { env: any }) => ({
+  'users-permissions': {
+    config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
+  },
+  segments: {
+    enabled: env.bool('SEGMENTS_ENABLED', true),
+    // SEGMENTS_PLUGIN_PATH lets a test point Strapi at a plugin folder that has not been built.
+    resolve: env('SEGMENTS_PLUGIN_PATH', '') || findPluginRoot(__dirname),
+    config: {},
+  },
+});

@@ -1,0 +1,15 @@
+import type { Core } from '@strapi/strapi';
+import { adminActionDefinitions } from './permissions/actions';
+import { grantStorefrontPermissionsOnce } from './permissions/grant-storefront';
+import { parsePluginConfig, type PluginConfig } from './config';
+import { getService } from './utils/get-service';
+
+const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'store').migrate();
+  await strapi.service('admin::permission').actionProvider.registerMany(adminActionDefinitions);
+
+  const config = parsePluginConfig(strapi.config.get('plugin::segments')) satisfies PluginConfig;
+  if (config.grantStorefrontPermissions) await grantStorefrontPermissionsOnce(strapi);
+};
+
+export default bootstrap;

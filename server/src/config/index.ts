@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Plugin configuration (`config/plugins.ts` → `segments.config`). Validated at boot: a bad value
+ * stops Strapi with a message naming the field, instead of failing later at request or send time.
+ */
+export const pluginConfigSchema = z
+  .object({
+    identity: z
+      .object({
+        /** Header a storefront sends with its anonymous visitor id. */
+        anonymousIdHeader: z.string().min(1).default('x-segments-anonymous-id'),
+        /** First-party cookie holding the anonymous id (read, and set when `setCookie`). */
+        cookie: z
+          .object({
+            enabled: z.boolean().default(false),
+            name: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]+$/)
+              .default('segments_aid'),
+            maxAgeDays: z.number().int().positive().max(3650).default(365),
+            setCookie: z.boolean().default(true),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    retention: z
+      .object({
+        /** Raw events are kept this many days; daily rollups live longer. */
+        rawEventsDays: z.number().int().min(1).max(3650).default(90),
+        rollupDays: z.number().int().min(1).max(36500).default(730),
+      })
+      .strict()
+      .default({}),
+    /**
+     * On first boot, grant the storefront routes (`/me`, later `/events`, `/identify`) to the
+     * users-permissions Public and Authenticated roles. Done once; revocations are respected.
+     */
+    grantStorefrontPermissions: z.boolean().default(true),
+  })
+  .strict();
+
+export type PluginConfig = z.infer<typeof pluginConfigSchema>;
+
+/** Turns zod issues into one message naming every offending field. */
+export function describeConfigError(error: z.ZodError): string {
+  const problems = error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : '(root)';
+    return `segments.config.${where}: ${issue.message}`;
+  });
+  return `Invalid strapi-plugin-segments configuration:\n  ${problems.join('\n  ')}`;
+}
+
+export function parsePluginConfig(input: unknown): PluginConfig {
+  const result = pluginConfigSchema.safeParse(input ?? {});
+  if (!result.success) throw new Error(describeConfigError(result.error));
+  return result.data;
+}
+
+export default {
+  default: () => pluginConfigSchema.parse({}),
+  validator(config: unknown) {
+    parsePluginConfig(config);
+  },
+};

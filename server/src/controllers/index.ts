@@ -1,0 +1,4 @@
+import visitor from './visitor';
+import overview from './overview';
+
+export default { visitor, overview };

@@ -1,0 +1,32 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { resolveVisitor, type Visitor } from '../identity/visitor';
+import { findProfileForVisitor, type ProfileRow } from '../profiles/repository';
+import type { PluginConfig } from '../config';
+import { getService } from '../utils/get-service';
+
+/** Strapi shell around identity/visitor.ts: reads the request, returns who is asking. */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  fromRequest(ctx: Context): Visitor {
+    const config = strapi.config.get('plugin::segments') as PluginConfig;
+    const { anonymousIdHeader, cookie } = config.identity;
+    const user = ctx.state?.user as { id?: unknown } | undefined;
+    // API-token callers have no users-permissions user: only a real JWT user counts here.
+    const authenticatedUserId =
+      ctx.state?.auth?.strategy?.name === 'users-permissions' && typeof user?.id === 'number'
+        ? user.id
+        : null;
+    return resolveVisitor(
+      {
+        authenticatedUserId,
+        headerAnonymousId: ctx.get(anonymousIdHeader) || null,
+        cookieAnonymousId: cookie.enabled ? (ctx.cookies.get(cookie.name) ?? null) : null,
+      },
+      anonymousIdHeader
+    );
+  },
+
+  async profileOf(visitor: Visitor): Promise<ProfileRow | null> {
+    return findProfileForVisitor(getService(strapi, 'store').knex(), visitor);
+  },
+});

@@ -1,0 +1,10 @@
+/** Names of the plugin-owned tables (DESIGN §4). One place, so queries and migrations agree. */
+export const TABLES = {
+  migrations: 'segments_migrations',
+  migrationLock: 'segments_migration_lock',
+  profiles: 'segments_profiles',
+  identities: 'segments_identities',
+  events: 'segments_events',
+  rollups: 'segments_event_rollups',
+  activityDays: 'segments_activity_days',
+} as const;
