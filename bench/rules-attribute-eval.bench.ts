@@ -6,16 +6,8 @@
  */
 import { evalCondition } from '@growthbook/growthbook';
 import { compileRule, type ProfileFacts, type Rule } from '../server/src/rules';
+import type { BenchResult } from './types';
 
-export type BenchResult = {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: number;
-  ratio: number;
-  better: 'higher' | 'lower';
-  target?: number;
-};
 
 const PROFILE_COUNT = 500;
 const ROUNDS = 5;

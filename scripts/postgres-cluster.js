@@ -7,7 +7,6 @@
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const net = require('net');
-const os = require('os');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');

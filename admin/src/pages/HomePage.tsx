@@ -7,7 +7,7 @@ import type { Overview } from '../api/contracts';
 import { getTranslation } from '../utils/getTranslation';
 
 const Stat = ({ label, value, testId }: { label: string; value: number; testId: string }) => (
-  <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+  <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} width="100%">
     <Flex direction="column" alignItems="flex-start" gap={1}>
       <Typography variant="sigma" textColor="neutral600">
         {label}

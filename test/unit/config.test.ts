@@ -1,0 +1,28 @@
+import { parsePluginConfig } from '../../server/src/config';
+
+describe('plugin configuration', () => {
+  it('fills every default from an empty config', () => {
+    const config = parsePluginConfig({});
+    expect(config.identity.anonymousIdHeader).toBe('x-segments-anonymous-id');
+    expect(config.identity.cookie).toEqual({
+      enabled: false,
+      name: 'segments_aid',
+      maxAgeDays: 365,
+      setCookie: true,
+    });
+    expect(config.retention).toEqual({ rawEventsDays: 90, rollupDays: 730 });
+    expect(config.grantStorefrontPermissions).toBe(true);
+  });
+
+  it('names every offending field', () => {
+    expect(() =>
+      parsePluginConfig({ retention: { rawEventsDays: 0 }, identity: { cookie: { name: 'a b' } } }),
+    ).toThrow(
+      /segments\.config\.identity\.cookie\.name[\s\S]*segments\.config\.retention\.rawEventsDays|segments\.config\.retention\.rawEventsDays[\s\S]*segments\.config\.identity\.cookie\.name/,
+    );
+  });
+
+  it('rejects unknown keys, so a typo is not silently ignored', () => {
+    expect(() => parsePluginConfig({ retension: {} })).toThrow(/retension/);
+  });
+});
