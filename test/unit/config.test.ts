@@ -10,8 +10,15 @@ describe('plugin configuration', () => {
       maxAgeDays: 365,
       setCookie: true,
     });
-    expect(config.retention).toEqual({ rawEventsDays: 90, rollupDays: 730 });
+    expect(config.retention).toEqual({ rawEventsDays: 90, rollupDays: 730, scheduledPurge: true });
+    expect(config.identify).toEqual({ userFields: ['email', 'username'] });
     expect(config.grantStorefrontPermissions).toBe(true);
+  });
+
+  it('refuses secrets in the users-permissions allow-list', () => {
+    expect(() => parsePluginConfig({ identify: { userFields: ['email', 'password'] } })).toThrow(
+      /segments\.config\.identify\.userFields\.1: passwords, tokens and secrets/,
+    );
   });
 
   it('names every offending field', () => {

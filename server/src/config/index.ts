@@ -31,6 +31,28 @@ export const pluginConfigSchema = z
         /** Raw events are kept this many days; daily rollups live longer. */
         rawEventsDays: z.number().int().min(1).max(3650).default(90),
         rollupDays: z.number().int().min(1).max(36500).default(730),
+        /** Run the purge once a day on this instance (safe on several: it deletes by cutoff). */
+        scheduledPurge: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    identify: z
+      .object({
+        /**
+         * users-permissions user fields copied into the profile's traits on identify (`email`
+         * fills the promoted e-mail column). Secrets are refused whatever is listed.
+         */
+        userFields: z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+              .refine((f) => !/password|token|secret|provider_?id/i.test(f), {
+                message: 'passwords, tokens and secrets may not become traits',
+              })
+          )
+          .max(50)
+          .default(['email', 'username']),
       })
       .strict()
       .default({}),

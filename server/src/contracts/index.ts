@@ -28,3 +28,110 @@ export interface FieldError {
   path: string;
   message: string;
 }
+
+/** One event of `POST /api/segments/events`. `userId`/`anonymousId` only with an API token. */
+export interface TrackEvent {
+  name: string;
+  /** ISO 8601 date-time with a zone, or epoch milliseconds; defaults to the time of receipt. */
+  timestamp?: string | number;
+  properties?: Record<string, unknown>;
+  messageId?: string;
+  userId?: number;
+  anonymousId?: string;
+}
+
+/** What the storefront knows about itself; the server adds geo and device from headers. */
+export interface ClientContextInput {
+  timezone?: string;
+  locale?: string;
+  referrer?: string;
+  utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
+}
+
+/** POST /api/segments/events (content API). */
+export interface EventsRequest {
+  events: TrackEvent[];
+  context?: ClientContextInput;
+}
+
+/** 202 answer of POST /api/segments/events. */
+export interface EventsResponse {
+  /** Valid events, including repeats of an already stored messageId (ignored, not re-counted). */
+  accepted: number;
+  /** Of the accepted, how many were repeats of a stored messageId. */
+  duplicates: number;
+  rejected: { index: number; errors: FieldError[] }[];
+}
+
+/** POST /api/segments/identify (content API). */
+export interface IdentifyRequest {
+  traits?: Record<string, unknown>;
+  /** API-token callers only: whom the traits are about. */
+  userId?: number;
+  anonymousId?: string;
+  context?: ClientContextInput;
+}
+
+export interface IdentifyResponse {
+  profileId: number;
+  traits: Record<string, unknown>;
+  /** Set when this call merged an anonymous profile into the user's. */
+  mergedProfileId: number | null;
+}
+
+/** One profile's data: GET /segments/profiles/:id/export (admin), GET /api/segments/me/export. */
+export interface ProfileExport {
+  profile: {
+    id: number;
+    userId: number | null;
+    anonymousId: string | null;
+    email: string | null;
+    timezone: string | null;
+    locale: string | null;
+    country: string | null;
+    region: string | null;
+    city: string | null;
+    latitude: number | null;
+    longitude: number | null;
+    traits: Record<string, unknown>;
+    context: Record<string, unknown> | null;
+    emailConsent: boolean | null;
+    unsubscribedAt: string | null;
+    firstSeenAt: string;
+    lastSeenAt: string;
+  };
+  identities: { kind: string; value: string }[];
+  events: {
+    name: string;
+    occurredAt: string;
+    value: number | null;
+    properties: Record<string, unknown> | null;
+    messageId: string | null;
+  }[];
+  rollups: { day: string; event: string; count: number; valueSum: number }[];
+  activityDays: string[];
+}
+
+/** One day of GET /segments/activity (admin). */
+export interface ActivityDay {
+  day: string;
+  dau: number;
+  wau: number;
+  mau: number;
+  /** DAU / MAU, 0 when MAU is 0. */
+  stickiness: number;
+}
+
+export interface ActivityResponse {
+  from: string;
+  to: string;
+  timeZone: 'UTC';
+  days: ActivityDay[];
+}
+
+/** POST /segments/retention/purge (admin) and the daily purge. */
+export interface PurgeReport {
+  events: number;
+  rollups: number;
+  activityDays: number;
+}

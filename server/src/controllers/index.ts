@@ -1,4 +1,7 @@
 import visitor from './visitor';
 import overview from './overview';
+import events from './events';
+import profiles from './profiles';
+import analytics from './analytics';
 
-export default { visitor, overview };
+export default { visitor, overview, events, profiles, analytics };

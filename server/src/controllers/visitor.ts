@@ -1,25 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { VisitorInputError } from '../identity/visitor';
 import { getService } from '../utils/get-service';
+import { isApiTokenCaller, replyError } from '../utils/http';
 import type { MeResponse } from '../contracts';
+import { visitorOrReply } from './visitor-input';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/segments/me — who the plugin thinks this visitor is. */
   async me(ctx: Context) {
-    const visitors = getService(strapi, 'visitors');
-    let visitor;
-    try {
-      visitor = visitors.fromRequest(ctx);
-    } catch (error) {
-      if (error instanceof VisitorInputError) {
-        return ctx.badRequest(error.message, {
-          errors: [{ path: error.field, message: error.message }],
-        });
-      }
-      throw error;
-    }
-    const profile = await visitors.profileOf(visitor);
+    const visitor = visitorOrReply(strapi, ctx);
+    if (!visitor) return;
+    const profile = await getService(strapi, 'visitors').profileOf(visitor);
     const data: MeResponse = {
       visitor,
       profileId: profile?.id ?? null,
@@ -27,5 +18,39 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       lastSeenAt: profile ? new Date(profile.lastSeenAt).toISOString() : null,
     };
     ctx.body = { data };
+  },
+
+  /** POST /api/segments/identify — traits; a logged-in user's anonymous history is merged. */
+  async identify(ctx: Context) {
+    const visitor = visitorOrReply(strapi, ctx);
+    if (!visitor) return;
+    const outcome = await getService(strapi, 'profiles').identify(
+      ctx,
+      (ctx.request as { body?: unknown }).body,
+      visitor,
+      isApiTokenCaller(ctx)
+    );
+    if (!outcome.ok) return replyError(ctx, 400, outcome.message, outcome.errors);
+    ctx.body = { data: outcome.response };
+  },
+
+  /** GET /api/segments/me/export — everything stored about this visitor, as JSON. */
+  async export(ctx: Context) {
+    const visitor = visitorOrReply(strapi, ctx);
+    if (!visitor) return;
+    const profile = await getService(strapi, 'visitors').profileOf(visitor);
+    const data = profile ? await getService(strapi, 'profiles').exportProfile(profile.id) : null;
+    if (!data) return replyError(ctx, 404, 'No profile for this visitor');
+    ctx.body = { data };
+  },
+
+  /** DELETE /api/segments/me — the visitor erases their profile and all its data. */
+  async forget(ctx: Context) {
+    const visitor = visitorOrReply(strapi, ctx);
+    if (!visitor) return;
+    const profile = await getService(strapi, 'visitors').profileOf(visitor);
+    if (!profile) return replyError(ctx, 404, 'No profile for this visitor');
+    await getService(strapi, 'profiles').deleteProfile(profile.id);
+    ctx.body = { data: { deleted: true, profileId: profile.id } };
   },
 });

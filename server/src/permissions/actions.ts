@@ -4,16 +4,34 @@
  */
 export const ADMIN_ACTIONS = {
   read: 'plugin::segments.read',
+  exportProfile: 'plugin::segments.profiles.export',
+  deleteProfile: 'plugin::segments.profiles.delete',
+  purge: 'plugin::segments.retention.purge',
 } as const;
 
+const action = (uid: string, displayName: string) => ({
+  section: 'plugins',
+  displayName,
+  uid,
+  pluginName: 'segments',
+});
+
 export const adminActionDefinitions = [
-  {
-    section: 'plugins',
-    displayName: 'Access the Segments overview, segments and reports',
-    uid: 'read',
-    pluginName: 'segments',
-  },
+  action('read', 'Access the Segments overview, segments and reports'),
+  // Personal data: separate from `read`, so report viewers need not see or erase profiles.
+  action('profiles.export', 'Export a visitor profile with all its data'),
+  action('profiles.delete', 'Delete a visitor profile and all its data'),
+  action('retention.purge', 'Run the data-retention purge now'),
 ];
 
-/** Content-API actions the storefront needs, granted once to Public and Authenticated. */
-export const STOREFRONT_ACTIONS = ['plugin::segments.visitor.me'] as const;
+/**
+ * Content-API actions the storefront needs, granted to Public and Authenticated once each (an
+ * action added by an upgrade is granted on the next boot; a revoked one stays revoked).
+ */
+export const STOREFRONT_ACTIONS = [
+  'plugin::segments.visitor.me',
+  'plugin::segments.visitor.identify',
+  'plugin::segments.visitor.export',
+  'plugin::segments.visitor.forget',
+  'plugin::segments.events.ingest',
+] as const;

@@ -1,22 +1,30 @@
 import type { Core } from '@strapi/strapi';
 import { STOREFRONT_ACTIONS } from './actions';
 
-const GRANTED_FLAG = 'storefront-permissions-granted';
+/** Before per-action bookkeeping, a boolean flag meant "`visitor.me` was granted". */
+const LEGACY_FLAG = 'storefront-permissions-granted';
+const GRANTED_KEY = 'storefront-actions-granted';
 
 /**
- * Grants the storefront routes to users-permissions' Public and Authenticated roles on the first
- * boot only. The flag in the plugin store means an admin who later revokes them stays in charge.
+ * Grants the storefront routes to users-permissions' Public and Authenticated roles, each action
+ * once: the list of granted actions in the plugin store means an admin who later revokes one
+ * stays in charge, while actions added by a plugin upgrade still reach the storefront.
  */
 export async function grantStorefrontPermissionsOnce(strapi: Core.Strapi): Promise<void> {
   if (!strapi.plugin('users-permissions')) return;
   const store = strapi.store({ type: 'plugin', name: 'segments' });
-  if (await store.get({ key: GRANTED_FLAG })) return;
+  const recorded = (await store.get({ key: GRANTED_KEY })) as string[] | null;
+  const granted = new Set<string>(
+    recorded ?? ((await store.get({ key: LEGACY_FLAG })) ? ['plugin::segments.visitor.me'] : [])
+  );
+  const pending = STOREFRONT_ACTIONS.filter((action) => !granted.has(action));
+  if (!pending.length) return;
 
   const roles = await strapi.db
     .query('plugin::users-permissions.role')
     .findMany({ where: { type: { $in: ['public', 'authenticated'] } } });
   for (const role of roles) {
-    for (const action of STOREFRONT_ACTIONS) {
+    for (const action of pending) {
       const existing = await strapi.db
         .query('plugin::users-permissions.permission')
         .findOne({ where: { action, role: role.id } });
@@ -27,5 +35,5 @@ export async function grantStorefrontPermissionsOnce(strapi: Core.Strapi): Promi
       }
     }
   }
-  await store.set({ key: GRANTED_FLAG, value: true });
+  await store.set({ key: GRANTED_KEY, value: [...granted, ...pending] });
 }

@@ -57,3 +57,221 @@ export async function countProfiles(db: Knex): Promise<number> {
   const row = await db(TABLES.profiles).count({ n: '*' }).first();
   return Number(row?.n ?? 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writes. Every function takes a knex handle that may be a transaction, so callers decide the
+// unit of work (ingestion updates events, rollups, activity and last-seen together).
+
+type Db = Knex | Knex.Transaction;
+
+/** Who a write is about: a users-permissions user or an anonymous id. */
+export type ProfileTarget = { userId: number } | { anonymousId: string };
+
+/** JSON columns come back parsed on Postgres and as text on SQLite. */
+export function parseJsonColumn(value: unknown): Record<string, unknown> | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+  return typeof value === 'object' ? (value as Record<string, unknown>) : null;
+}
+
+/** Serialised explicitly: the pg driver would turn a JS array into a Postgres array. */
+export const toJsonColumn = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
+
+async function profileIdOfTarget(db: Db, target: ProfileTarget): Promise<number | null> {
+  if ('userId' in target) {
+    const row = await db(TABLES.profiles).select('id').where('user_id', target.userId).first();
+    return row ? Number(row.id) : null;
+  }
+  const alias = await db(TABLES.identities)
+    .select('profile_id')
+    .where({ kind: 'anonymous', value: target.anonymousId })
+    .first();
+  if (alias) return Number(alias.profile_id);
+  const row = await db(TABLES.profiles)
+    .select('id')
+    .where('anonymous_id', target.anonymousId)
+    .first();
+  return row ? Number(row.id) : null;
+}
+
+/**
+ * The profile of a user or anonymous id, created on first sight. Safe under concurrency: the
+ * unique indexes on user_id / anonymous_id decide, and the loser reads the winner's row.
+ */
+export async function ensureProfile(
+  db: Db,
+  target: ProfileTarget,
+  now: number,
+  /** When the visitor was first seen, if earlier than now (back-dated events, imports). */
+  seenAt: number = now
+): Promise<number> {
+  const existing = await profileIdOfTarget(db, target);
+  if (existing !== null) return existing;
+  const column = 'userId' in target ? 'user_id' : 'anonymous_id';
+  const value = 'userId' in target ? target.userId : target.anonymousId;
+  await db(TABLES.profiles)
+    .insert({
+      [column]: value,
+      first_seen_at: seenAt,
+      last_seen_at: seenAt,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict(column)
+    .ignore();
+  const row = await db(TABLES.profiles).select('id').where(column, value).first();
+  const id = Number(row.id);
+  await db(TABLES.identities)
+    .insert({
+      kind: 'userId' in target ? 'user' : 'anonymous',
+      value: String(value),
+      profile_id: id,
+      created_at: now,
+    })
+    .onConflict(['kind', 'value'])
+    .ignore();
+  return id;
+}
+
+/** Promoted profile columns (DESIGN issue 4 item 1) and the trait names that feed them. */
+export const PROMOTED_TRAITS = {
+  email: 'email',
+  timezone: 'timezone',
+  locale: 'locale',
+  country: 'country',
+  region: 'region',
+  city: 'city',
+  latitude: 'latitude',
+  longitude: 'longitude',
+  emailConsent: 'email_consent',
+} as const;
+
+export type PromotedColumns = Partial<{
+  email: string | null;
+  timezone: string | null;
+  locale: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  email_consent: boolean | null;
+}>;
+
+export interface FullProfile extends ProfileRow {
+  email: string | null;
+  timezone: string | null;
+  locale: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  traits: Record<string, unknown>;
+  context: Record<string, unknown> | null;
+  emailConsent: boolean | null;
+  unsubscribedAt: number | null;
+}
+
+type RawFullProfile = RawProfile & {
+  email: string | null;
+  timezone: string | null;
+  locale: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  latitude: number | string | null;
+  longitude: number | string | null;
+  traits: unknown;
+  context: unknown;
+  email_consent: boolean | number | null;
+  unsubscribed_at: number | string | null;
+};
+
+const nullableNumber = (v: number | string | null) => (v === null ? null : Number(v));
+
+export async function getFullProfile(db: Db, id: number): Promise<FullProfile | null> {
+  const row = (await db(TABLES.profiles).where('id', id).first()) as RawFullProfile | undefined;
+  if (!row) return null;
+  return {
+    ...toProfile(row),
+    email: row.email,
+    timezone: row.timezone,
+    locale: row.locale,
+    country: row.country,
+    region: row.region,
+    city: row.city,
+    latitude: nullableNumber(row.latitude),
+    longitude: nullableNumber(row.longitude),
+    traits: parseJsonColumn(row.traits) ?? {},
+    context: parseJsonColumn(row.context),
+    emailConsent: row.email_consent === null ? null : Boolean(row.email_consent),
+    unsubscribedAt: nullableNumber(row.unsubscribed_at),
+  };
+}
+
+/** After an event batch: last seen moves forward only; the latest request context is kept. */
+export async function touchProfile(
+  db: Db,
+  id: number,
+  update: { lastSeenAt: number; firstSeenAt: number; context?: object; columns?: PromotedColumns },
+  now: number
+): Promise<void> {
+  const k = db as Knex;
+  await db(TABLES.profiles)
+    .where('id', id)
+    .update({
+      // Events may be back-dated (imports, offline clients): move both bounds outward only.
+      last_seen_at: k.raw('CASE WHEN last_seen_at < ? THEN ? ELSE last_seen_at END', [
+        update.lastSeenAt,
+        update.lastSeenAt,
+      ]),
+      first_seen_at: k.raw('CASE WHEN first_seen_at > ? THEN ? ELSE first_seen_at END', [
+        update.firstSeenAt,
+        update.firstSeenAt,
+      ]),
+      ...(update.context ? { context: toJsonColumn(update.context) } : {}),
+      ...(update.columns ?? {}),
+      updated_at: now,
+    });
+}
+
+/** Shallow-merges traits (a `null` trait removes it) and writes the promoted columns. */
+export async function writeTraits(
+  db: Db,
+  id: number,
+  traits: Record<string, unknown>,
+  columns: PromotedColumns,
+  now: number
+): Promise<Record<string, unknown>> {
+  const current = (await getFullProfile(db, id))?.traits ?? {};
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(traits)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  await db(TABLES.profiles)
+    .where('id', id)
+    .update({ traits: toJsonColumn(next), ...columns, updated_at: now });
+  return next;
+}
+
+/** Removes a profile and every row that belongs to it, in one transaction. */
+export async function deleteProfileData(db: Knex, id: number): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    await trx(TABLES.events).where('profile_id', id).delete();
+    await trx(TABLES.rollups).where('profile_id', id).delete();
+    await trx(TABLES.activityDays).where('profile_id', id).delete();
+    await trx(TABLES.identities).where('profile_id', id).delete();
+    const deleted = await trx(TABLES.profiles).where('id', id).delete();
+    return deleted > 0;
+  });
+}

@@ -1,11 +1,19 @@
 import store from './store';
 import visitors from './visitors';
 import overview from './overview';
+import events from './events';
+import profiles from './profiles';
+import analytics from './analytics';
+import retention from './retention';
 
-export default { store, visitors, overview };
+export default { store, visitors, overview, events, profiles, analytics, retention };
 
 export type Services = {
   store: ReturnType<typeof store>;
   visitors: ReturnType<typeof visitors>;
   overview: ReturnType<typeof overview>;
+  events: ReturnType<typeof events>;
+  profiles: ReturnType<typeof profiles>;
+  analytics: ReturnType<typeof analytics>;
+  retention: ReturnType<typeof retention>;
 };

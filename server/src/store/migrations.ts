@@ -95,6 +95,17 @@ export const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    version: 2,
+    name: 'rollup and activity retention index',
+    async up(db) {
+      // The retention purge deletes rollups by day alone; the primary key and the
+      // (event, day, profile_id) index both start elsewhere.
+      await db.schema.alterTable(TABLES.rollups, (t) => {
+        t.index(['day'], 'segments_event_rollups_day_idx');
+      });
+    },
+  },
 ];
 
 const LOCK_WAIT_MS = 120_000;

@@ -1,15 +1,32 @@
 import { ADMIN_ACTIONS } from '../../permissions/actions';
 
-const can = (...actions: string[]) => [{ name: 'admin::hasPermissions', config: { actions } }];
+const can = (...actions: string[]) => [
+  'admin::isAuthenticatedAdmin',
+  { name: 'admin::hasPermissions', config: { actions } },
+];
 
 export default {
   type: 'admin',
   routes: [
+    { method: 'GET', path: '/overview', handler: 'overview.get', config: { policies: can(ADMIN_ACTIONS.read) } },
+    { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
+    {
+      method: 'POST',
+      path: '/retention/purge',
+      handler: 'analytics.purge',
+      config: { policies: can(ADMIN_ACTIONS.purge) },
+    },
     {
       method: 'GET',
-      path: '/overview',
-      handler: 'overview.get',
-      config: { policies: ['admin::isAuthenticatedAdmin', ...can(ADMIN_ACTIONS.read)] },
+      path: '/profiles/:id/export',
+      handler: 'profiles.export',
+      config: { policies: can(ADMIN_ACTIONS.exportProfile) },
+    },
+    {
+      method: 'DELETE',
+      path: '/profiles/:id',
+      handler: 'profiles.delete',
+      config: { policies: can(ADMIN_ACTIONS.deleteProfile) },
     },
   ],
 };

@@ -1,0 +1,166 @@
+import type { Knex } from 'knex';
+import { TABLES } from '../store/tables';
+import {
+  ensureProfile,
+  toJsonColumn,
+  touchProfile,
+  type ProfileTarget,
+  type PromotedColumns,
+} from '../profiles/repository';
+import { aggregate, type RollupDelta, type StoredEvent } from './rollups';
+import type { EnrichedContext } from './context';
+import type { NormalizedEvent } from './validate';
+
+type Db = Knex | Knex.Transaction;
+
+const INSERT_CHUNK = 200;
+
+/** Adds counts and sums to existing rollup rows (insert or add, one statement per chunk). */
+export async function addRollups(db: Db, deltas: RollupDelta[]): Promise<void> {
+  const k = db as Knex;
+  for (let i = 0; i < deltas.length; i += INSERT_CHUNK) {
+    const rows = deltas.slice(i, i + INSERT_CHUNK).map((d) => ({
+      profile_id: d.profileId,
+      event: d.event,
+      day: d.day,
+      count: d.count,
+      value_sum: d.valueSum,
+    }));
+    await db(TABLES.rollups)
+      .insert(rows)
+      .onConflict(['profile_id', 'event', 'day'])
+      .merge({
+        count: k.raw('??.count + excluded.count', [TABLES.rollups]),
+        value_sum: k.raw('??.value_sum + excluded.value_sum', [TABLES.rollups]),
+      });
+  }
+}
+
+export async function addActivityDays(
+  db: Db,
+  days: { profileId: number; day: string }[]
+): Promise<void> {
+  for (let i = 0; i < days.length; i += INSERT_CHUNK) {
+    const rows = days.slice(i, i + INSERT_CHUNK).map((d) => ({ profile_id: d.profileId, day: d.day }));
+    await db(TABLES.activityDays).insert(rows).onConflict(['profile_id', 'day']).ignore();
+  }
+}
+
+/** Context columns a batch's CDN headers and client fill in on the profile. */
+export function promotedFromContext(context: EnrichedContext): PromotedColumns {
+  const columns: PromotedColumns = {};
+  const { geo } = context;
+  if (geo.country) {
+    // A new country invalidates the finer geo of the old one.
+    columns.country = geo.country;
+    columns.region = geo.region ?? null;
+    columns.city = geo.city ?? null;
+    columns.latitude = geo.latitude ?? null;
+    columns.longitude = geo.longitude ?? null;
+  }
+  if (context.timezone) columns.timezone = context.timezone;
+  if (context.locale) columns.locale = context.locale;
+  return columns;
+}
+
+export function storedContext(context: EnrichedContext): object | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { geo, locale: _locale, ...rest } = context;
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+export interface IngestInput {
+  events: NormalizedEvent[];
+  /** The requesting visitor, for events that do not name one (everyone but API tokens). */
+  defaultTarget: ProfileTarget | null;
+  context: EnrichedContext | null;
+  now: number;
+}
+
+export interface IngestResult {
+  stored: number;
+  duplicates: number;
+  profileIds: number[];
+}
+
+const targetKey = (t: ProfileTarget) => ('userId' in t ? `u:${t.userId}` : `a:${t.anonymousId}`);
+
+/**
+ * Stores a validated batch: profiles created on first sight, events inserted (a repeated
+ * messageId is skipped by the unique index), and only the rows actually inserted feed the
+ * rollups, activity days and last-seen — all in one transaction.
+ */
+export async function ingestEvents(knex: Knex, input: IngestInput): Promise<IngestResult> {
+  return knex.transaction(async (trx) => {
+    const profileOf = new Map<string, number>();
+    const rows: Record<string, unknown>[] = [];
+    for (const event of input.events) {
+      const target = event.subject ?? input.defaultTarget;
+      if (!target) throw new Error('ingestEvents: an event without a visitor reached the store');
+      const key = targetKey(target);
+      let profileId = profileOf.get(key);
+      if (profileId === undefined) {
+        profileId = await ensureProfile(trx, target, input.now, event.occurredAt);
+        profileOf.set(key, profileId);
+      }
+      rows.push({
+        profile_id: profileId,
+        name: event.name,
+        occurred_at: event.occurredAt,
+        received_at: input.now,
+        value: event.value,
+        properties: toJsonColumn(event.properties),
+        message_id: event.messageId,
+      });
+    }
+
+    const stored: StoredEvent[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const inserted: {
+        profile_id: number | string;
+        name: string;
+        occurred_at: number | string;
+        value: number | string | null;
+      }[] = await trx(TABLES.events)
+        .insert(rows.slice(i, i + INSERT_CHUNK))
+        .onConflict(['profile_id', 'message_id'])
+        .ignore()
+        .returning(['profile_id', 'name', 'occurred_at', 'value']);
+      for (const row of inserted) {
+        stored.push({
+          profileId: Number(row.profile_id),
+          name: row.name,
+          occurredAt: Number(row.occurred_at),
+          value: row.value === null ? null : Number(row.value),
+        });
+      }
+    }
+
+    const totals = aggregate(stored);
+    await addRollups(trx, totals.rollups);
+    await addActivityDays(trx, totals.activity);
+    // The request's context describes the requesting device: it only goes on the requester's
+    // profile, never on profiles an API-token caller names per event.
+    const requesterId = input.defaultTarget ? profileOf.get(targetKey(input.defaultTarget)) : undefined;
+    for (const profileId of new Set(profileOf.values())) {
+      const isRequester = profileId === requesterId && input.context;
+      await touchProfile(
+        trx,
+        profileId,
+        {
+          lastSeenAt: totals.lastSeen.get(profileId) ?? input.now,
+          firstSeenAt: totals.firstSeen.get(profileId) ?? input.now,
+          ...(isRequester && input.context
+            ? { context: storedContext(input.context), columns: promotedFromContext(input.context) }
+            : {}),
+        },
+        input.now
+      );
+    }
+    return {
+      stored: stored.length,
+      duplicates: rows.length - stored.length,
+      profileIds: [...new Set(profileOf.values())],
+    };
+  });
+}

@@ -1,0 +1,56 @@
+import { utcDay } from './limits';
+
+/**
+ * What a set of newly stored events adds to the daily rollups and activity days. Pure: the
+ * repository feeds it the rows the database actually inserted (duplicates excluded).
+ */
+export interface StoredEvent {
+  profileId: number;
+  name: string;
+  occurredAt: number;
+  value: number | null;
+}
+
+export interface RollupDelta {
+  profileId: number;
+  event: string;
+  day: string;
+  count: number;
+  valueSum: number;
+}
+
+export interface Aggregate {
+  rollups: RollupDelta[];
+  activity: { profileId: number; day: string }[];
+  /** Latest event time per profile (for last_seen_at). */
+  lastSeen: Map<number, number>;
+  firstSeen: Map<number, number>;
+}
+
+export function aggregate(events: StoredEvent[]): Aggregate {
+  const rollups = new Map<string, RollupDelta>();
+  const activity = new Map<string, { profileId: number; day: string }>();
+  const lastSeen = new Map<number, number>();
+  const firstSeen = new Map<number, number>();
+  for (const event of events) {
+    const day = utcDay(event.occurredAt);
+    const key = `${event.profileId}\u0000${event.name}\u0000${day}`;
+    const delta = rollups.get(key) ?? {
+      profileId: event.profileId,
+      event: event.name,
+      day,
+      count: 0,
+      valueSum: 0,
+    };
+    delta.count += 1;
+    delta.valueSum += event.value ?? 0;
+    rollups.set(key, delta);
+    activity.set(`${event.profileId}\u0000${day}`, { profileId: event.profileId, day });
+    lastSeen.set(event.profileId, Math.max(lastSeen.get(event.profileId) ?? 0, event.occurredAt));
+    firstSeen.set(
+      event.profileId,
+      Math.min(firstSeen.get(event.profileId) ?? Number.MAX_SAFE_INTEGER, event.occurredAt)
+    );
+  }
+  return { rollups: [...rollups.values()], activity: [...activity.values()], lastSeen, firstSeen };
+}

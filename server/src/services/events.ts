@@ -1,0 +1,71 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import type { PluginConfig } from '../config';
+import { enrichContext } from '../events/context';
+import { ingestEvents } from '../events/repository';
+import { validateBatch, type FieldError } from '../events/validate';
+import type { Visitor } from '../identity/visitor';
+import type { ProfileTarget } from '../profiles/repository';
+import type { EventsResponse } from '../contracts';
+import { getService } from '../utils/get-service';
+
+export type IngestOutcome =
+  | { ok: true; response: EventsResponse }
+  | { ok: false; errors: FieldError[]; message: string };
+
+/** The profile a visitor's own writes go to; `none` has no profile. */
+export function targetOfVisitor(visitor: Visitor): ProfileTarget | null {
+  if (visitor.kind === 'user') return { userId: visitor.userId };
+  if (visitor.kind === 'anonymous') return { anonymousId: visitor.anonymousId };
+  return null;
+}
+
+/** Strapi shell around events/: validate, enrich from the request, store. */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async ingest(
+    ctx: Context,
+    body: unknown,
+    visitor: Visitor,
+    isApiToken: boolean
+  ): Promise<IngestOutcome> {
+    const config = strapi.config.get('plugin::segments') as PluginConfig;
+    const now = Date.now();
+    const result = validateBatch(body, {
+      now,
+      rawEventsDays: config.retention.rawEventsDays,
+      isApiToken,
+    });
+    if (!result.ok) return { ok: false, errors: result.errors, message: 'Invalid event batch' };
+    const { batch } = result;
+    // API tokens speak for others (their events name the visitor); everyone else for themself.
+    const defaultTarget = isApiToken ? null : targetOfVisitor(visitor);
+    if (!isApiToken && !defaultTarget) {
+      return {
+        ok: false,
+        message: 'No visitor: log in or send an anonymous id',
+        errors: [
+          {
+            path: config.identity.anonymousIdHeader,
+            message: 'send an anonymous id (header or cookie) or a users-permissions JWT',
+          },
+        ],
+      };
+    }
+    const stored = batch.events.length
+      ? await ingestEvents(getService(strapi, 'store').knex(), {
+          events: batch.events,
+          defaultTarget,
+          context: defaultTarget ? enrichContext((name) => ctx.get(name), batch.context) : null,
+          now,
+        })
+      : { stored: 0, duplicates: 0 };
+    return {
+      ok: true,
+      response: {
+        accepted: batch.events.length,
+        duplicates: stored.duplicates,
+        rejected: batch.rejected,
+      },
+    };
+  },
+});
