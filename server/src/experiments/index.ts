@@ -1,0 +1,4 @@
+/** Experiments: deterministic bucketing and statistics (pure functional core). */
+export * from './bucketing';
+export * from './statistics';
+export * from './distributions';
