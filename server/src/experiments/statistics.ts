@@ -52,6 +52,8 @@ export interface MeanVariation {
 /** A point estimate with a confidence interval, or null with why. */
 export interface Estimate {
   estimate: number;
+  /** Standard error of the estimate. */
+  se: number;
   ci: [number, number];
 }
 
@@ -160,7 +162,7 @@ export function twoProportionTest(
   const seAbs = Math.sqrt(v0 + v1);
   const diff = p1 - p0;
   if (seAbs > 0) {
-    result.absoluteUplift = { estimate: diff, ci: [diff - z * seAbs, diff + z * seAbs] };
+    result.absoluteUplift = { estimate: diff, se: seAbs, ci: [diff - z * seAbs, diff + z * seAbs] };
   } else {
     reasons.absoluteUplift = 'no-variance';
   }
@@ -170,7 +172,7 @@ export function twoProportionTest(
     const rel = p1 / p0 - 1;
     const seRel = Math.sqrt(v1 / (p0 * p0) + (p1 * p1 * v0) / (p0 * p0 * p0 * p0));
     if (seRel > 0 && Number.isFinite(seRel)) {
-      result.relativeUplift = { estimate: rel, ci: [rel - z * seRel, rel + z * seRel] };
+      result.relativeUplift = { estimate: rel, se: seRel, ci: [rel - z * seRel, rel + z * seRel] };
     } else {
       reasons.relativeUplift = 'no-variance';
     }
@@ -232,15 +234,23 @@ export function welchTTest(control: MeanVariation, variation: MeanVariation, con
     reasons.absoluteUplift = reasons.relativeUplift = reasons.pValue = 'no-variance';
     return result;
   }
-  // Welch–Satterthwaite: df = (s0 + s1)² / (s0²/(n0−1) + s1²/(n1−1)).
-  const df = ((s0 + s1) * (s0 + s1)) / ((s0 * s0) / (control.n - 1) + (s1 * s1) / (variation.n - 1));
+  // Welch–Satterthwaite: df = (s0 + s1)² / (s0²/(n0−1) + s1²/(n1−1)), written with the shares
+  // r_i = s_i / (s0 + s1) so tiny variances cannot underflow to 0/0.
+  const r0 = s0 / (s0 + s1);
+  const r1 = s1 / (s0 + s1);
+  const df = 1 / ((r0 * r0) / (control.n - 1) + (r1 * r1) / (variation.n - 1));
   const diff = b.mean - a.mean;
   const t = diff / se;
+  if (!Number.isFinite(t) || !Number.isFinite(df)) {
+    // a standard error so small (subnormal) that the statistic overflows: nothing to report
+    reasons.absoluteUplift = reasons.relativeUplift = reasons.pValue = 'no-variance';
+    return result;
+  }
   const q = studentTQuantile(1 - (1 - confidence) / 2, df);
   result.tScore = t;
   result.degreesOfFreedom = df;
   result.pValue = clamp01(studentTTwoSidedP(t, df));
-  result.absoluteUplift = { estimate: diff, ci: [diff - q * se, diff + q * se] };
+  result.absoluteUplift = { estimate: diff, se, ci: [diff - q * se, diff + q * se] };
   if (a.mean === 0) {
     reasons.relativeUplift = 'control-mean-zero';
   } else {
@@ -250,7 +260,7 @@ export function welchTTest(control: MeanVariation, variation: MeanVariation, con
     const seRel = Math.sqrt(s1 / (m0 * m0) + (b.mean * b.mean * s0) / (m0 * m0 * m0 * m0));
     const zq = normalQuantile(1 - (1 - confidence) / 2);
     if (seRel > 0 && Number.isFinite(seRel)) {
-      result.relativeUplift = { estimate: rel, ci: [rel - zq * seRel, rel + zq * seRel] };
+      result.relativeUplift = { estimate: rel, se: seRel, ci: [rel - zq * seRel, rel + zq * seRel] };
     } else {
       reasons.relativeUplift = 'no-variance';
     }
@@ -392,6 +402,38 @@ export function chanceToBeBest(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bayesian, normal approximation (GrowthBook's documented engine)
+
+export interface NormalApproximation {
+  /** P(lift > 0) with lift ~ N(estimate, se²). */
+  chanceToWin: number;
+  /** Expected loss of shipping the variation: E[max(−lift, 0)] (in units of the estimate). */
+  riskVariation: number;
+  /** Expected loss of keeping the control: E[max(lift, 0)]. */
+  riskControl: number;
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * Chance to win and risk when the posterior of the lift is Normal(estimate, se²) — GrowthBook's
+ * Bayesian engine with its default improper (flat) prior, where the posterior equals the
+ * likelihood from the delta-method estimate (GrowthBook docs, "Statistics → Bayesian").
+ * Risk uses the normal partial expectation: for X ~ N(μ, σ²),
+ * E[max(−X, 0)] = σφ(μ/σ) − μΦ(−μ/σ) and E[max(X, 0)] = σφ(μ/σ) + μΦ(μ/σ).
+ */
+export function normalChanceToWin(estimate: number, se: number): NormalApproximation | null {
+  if (!(se > 0) || !Number.isFinite(se) || !Number.isFinite(estimate)) return null;
+  const k = estimate / se;
+  const pdf = INV_SQRT_2PI * Math.exp(-0.5 * k * k);
+  return {
+    chanceToWin: normalCdf(k),
+    riskVariation: Math.max(0, se * pdf - estimate * normalCdf(-k)),
+    riskControl: Math.max(0, se * pdf + estimate * normalCdf(k)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sample-ratio mismatch
 
 export interface SrmResult {
@@ -483,7 +525,16 @@ export interface VariationReport {
   /** Expected loss of shipping this variation (in absolute conversion-rate units). */
   risk: number;
   /** Against control; null for the control itself. */
-  vsControl: (TwoProportionResult & { chanceToBeatControl: number; significant: boolean | null }) | null;
+  vsControl:
+    | (TwoProportionResult & {
+        /** Exact P(p_variation > p_control) under Beta(1, 1) priors. */
+        chanceToBeatControl: number;
+        /** GrowthBook-style normal approximation on the relative uplift (flat prior); null without one. */
+        normalApproximation: NormalApproximation | null;
+        /** p < 1 − confidence, or null without a p-value. */
+        significant: boolean | null;
+      })
+    | null;
 }
 
 export type ExperimentWarning =
@@ -532,6 +583,9 @@ export function analyzeConversionExperiment(
       vsControl = {
         ...test,
         chanceToBeatControl: probBetaGreater(posteriors[index], posteriors[0]),
+        normalApproximation: test.relativeUplift
+          ? normalChanceToWin(test.relativeUplift.estimate, test.relativeUplift.se)
+          : null,
         significant: test.pValue === null ? null : test.pValue < 1 - confidence,
       };
     }
@@ -551,4 +605,78 @@ export function analyzeConversionExperiment(
     };
   });
   return { variations: report, srm, warnings, bayesianMethod: best.method, confidence };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole report for a mean metric (revenue per visitor, order value, …)
+
+export interface MeanVariationReport {
+  index: number;
+  n: number;
+  /** Σx / n, or null with fewer than one unit. */
+  mean: number | null;
+  /** Sample standard deviation, or null with fewer than two units. */
+  sd: number | null;
+  /** Against control (Welch); null for the control itself. */
+  vsControl:
+    | (WelchResult & {
+        /** Normal-approximation chance that the variation's mean is higher (flat prior). */
+        normalApproximation: NormalApproximation | null;
+        significant: boolean | null;
+      })
+    | null;
+}
+
+export interface MeanExperimentReport {
+  variations: MeanVariationReport[];
+  srm: SrmResult;
+  warnings: ExperimentWarning[];
+  confidence: number;
+}
+
+/**
+ * Report for a mean metric: Welch's t-test of each variation against the control, uplift
+ * intervals, a normal-approximation chance to win on the absolute difference, the SRM check on
+ * units and minimum-sample warnings (`minVisitors` applies to n; conversions are not counted).
+ */
+export function analyzeMeanExperiment(
+  variations: readonly MeanVariation[],
+  options: Omit<AnalyzeOptions, 'monteCarlo' | 'minConversions'> = {}
+): MeanExperimentReport {
+  if (variations.length < 1) throw new RangeError('at least one variation is required');
+  variations.forEach((v, i) => validateMean(v, `variations[${i}]`));
+  const confidence = options.confidence ?? 0.95;
+  assertConfidence(confidence);
+  const minVisitors = options.minVisitors ?? 100;
+  const weights = options.weights ?? variations.map(() => 1 / variations.length);
+  const srm = sampleRatioMismatch(
+    variations.map((v) => v.n),
+    weights,
+    options.srmThreshold ?? 0.001
+  );
+  const warnings: ExperimentWarning[] = [];
+  if (srm.mismatch) warnings.push({ type: 'srm', pValue: srm.pValue ?? 0 });
+  const report = variations.map((v, index): MeanVariationReport => {
+    if (v.n < minVisitors) warnings.push({ type: 'min-sample', variation: index, visitors: v.n, conversions: 0 });
+    const mv = meanAndVariance(v);
+    let vsControl: MeanVariationReport['vsControl'] = null;
+    if (index > 0) {
+      const test = welchTTest(variations[0], v, confidence);
+      vsControl = {
+        ...test,
+        normalApproximation: test.absoluteUplift
+          ? normalChanceToWin(test.absoluteUplift.estimate, test.absoluteUplift.se)
+          : null,
+        significant: test.pValue === null ? null : test.pValue < 1 - confidence,
+      };
+    }
+    return {
+      index,
+      n: v.n,
+      mean: v.n > 0 ? finiteOrNull(v.sum / v.n) : null,
+      sd: mv ? Math.sqrt(mv.variance) : null,
+      vsControl,
+    };
+  });
+  return { variations: report, srm, warnings, confidence };
 }

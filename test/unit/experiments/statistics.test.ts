@@ -3,9 +3,11 @@ import { join } from 'path';
 import fc from 'fast-check';
 import {
   analyzeConversionExperiment,
+  analyzeMeanExperiment,
   chanceToBeBest,
   expectedLoss,
   meanAndVariance,
+  normalChanceToWin,
   posterior,
   probBetaGreater,
   sampleRatioMismatch,
@@ -19,7 +21,17 @@ import { betaCdf, betaLogPdf } from '../../../server/src/experiments/distributio
 
 /** Reference values from SciPy: see fixtures/generate_reference.py for the exact command. */
 interface Reference {
-  twoProportion: { control: BinomialVariation; variation: BinomialVariation; z: number; pValue: number; absCi: [number, number] }[];
+  twoProportion: {
+    control: BinomialVariation;
+    variation: BinomialVariation;
+    z: number;
+    pValue: number;
+    absCi: [number, number];
+    relCi: [number, number];
+    normalChanceToWin: number;
+    normalRiskVariation: number;
+    normalRiskControl: number;
+  }[];
   welch: { control: MeanVariation; variation: MeanVariation; t: number; pValue: number; df: number }[];
   bayes2: {
     control: BinomialVariation;
@@ -61,6 +73,16 @@ describe('two-proportion z-test', () => {
     close(r.pValue, pValue, 1e-8, 1e-15);
     close(r.absoluteUplift?.ci[0], absCi[0], 1e-9, 1e-14);
     close(r.absoluteUplift?.ci[1], absCi[1], 1e-9, 1e-14);
+  });
+
+  test.each(ref.twoProportion)('relative uplift interval and normal-approximation chance to win match SciPy for %j', (c) => {
+    const r = twoProportionTest(c.control, c.variation);
+    close(r.relativeUplift?.ci[0], c.relCi[0], 1e-9, 1e-14);
+    close(r.relativeUplift?.ci[1], c.relCi[1], 1e-9, 1e-14);
+    const n = normalChanceToWin(r.relativeUplift?.estimate as number, r.relativeUplift?.se as number);
+    close(n?.chanceToWin, c.normalChanceToWin, 1e-9, 1e-15);
+    close(n?.riskVariation, c.normalRiskVariation, 1e-7, 1e-12);
+    close(n?.riskControl, c.normalRiskControl, 1e-7, 1e-12);
   });
 
   it('worked example: 10.0% vs 12.0% on 1000 each → pooled 11%, z = 0.02 / √(0.11·0.89·2/1000) ≈ 1.4293, p ≈ 0.1529', () => {
@@ -304,6 +326,30 @@ describe('Bayesian (Beta(1, 1) prior)', () => {
   });
 });
 
+describe('normal approximation (GrowthBook flat prior)', () => {
+  it('zero estimate: 50% chance, equal risks σ/√(2π)', () => {
+    const r = normalChanceToWin(0, 2);
+    close(r?.chanceToWin, 0.5, 1e-15);
+    close(r?.riskVariation, 2 / Math.sqrt(2 * Math.PI), 1e-14);
+    close(r?.riskControl, 2 / Math.sqrt(2 * Math.PI), 1e-14);
+  });
+  it('null without a usable standard error', () => {
+    expect(normalChanceToWin(0.1, 0)).toBeNull();
+    expect(normalChanceToWin(0.1, NaN)).toBeNull();
+    expect(normalChanceToWin(Infinity, 1)).toBeNull();
+  });
+  it('property: riskControl − riskVariation = estimate, chance monotone in the estimate, finite in the tails', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: 1e-6, max: 10, noNaN: true }), (mu, sigma) => {
+        const r = normalChanceToWin(mu, sigma);
+        expect(allFinite(r)).toBe(true);
+        close((r?.riskControl as number) - (r?.riskVariation as number), mu, 1e-9, 1e-9 * sigma + 1e-12);
+        expect((normalChanceToWin(mu + sigma, sigma)?.chanceToWin as number) >= (r?.chanceToWin as number)).toBe(true);
+      })
+    );
+  });
+});
+
 describe('sample-ratio mismatch', () => {
   test.each(ref.srm)('matches scipy.stats.chisquare #%#', ({ visitors, weights, chiSquare, pValue }) => {
     const r = sampleRatioMismatch(visitors, weights);
@@ -370,6 +416,7 @@ describe('analyzeConversionExperiment', () => {
     close(v1.chanceToBeBest, ref.bayes2[0].chanceToBeatControl, 1e-8, 1e-9);
     close(v1.risk, ref.bayes2[0].lossChooseVariation, 1e-6, 1e-10);
     expect(v1.vsControl?.significant).toBe(false);
+    close(v1.vsControl?.normalApproximation?.chanceToWin, ref.twoProportion[0].normalChanceToWin, 1e-9);
     expect(v1.credibleInterval[0]).toBeLessThan(0.12);
     expect(v1.credibleInterval[1]).toBeGreaterThan(0.12);
     close(betaCdf(v1.credibleInterval[0], 121, 881), 0.025, 1e-8);
@@ -426,5 +473,46 @@ describe('analyzeConversionExperiment', () => {
     ]);
     expect(allFinite(full)).toBe(true);
     expect(full.variations[1].vsControl?.reasons.pValue).toBe('no-variance');
+  });
+});
+
+describe('analyzeMeanExperiment', () => {
+  it('reports Welch results against the control (matching SciPy)', () => {
+    const c = ref.welch[1];
+    const report = analyzeMeanExperiment([c.control, c.variation], { weights: [1000, 1100] });
+    expect(report.variations[0].vsControl).toBeNull();
+    close(report.variations[0].mean, 52.3, 1e-12);
+    close(report.variations[0].sd, 30.1, 1e-9);
+    close(report.variations[1].vsControl?.pValue, c.pValue, 1e-8);
+    expect(report.variations[1].vsControl?.significant).toBe(false);
+    const chance = report.variations[1].vsControl?.normalApproximation?.chanceToWin as number;
+    expect(chance).toBeGreaterThan(0.5);
+    expect(report.srm.mismatch).toBe(false);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('guard rails: empty arms, constant values, never NaN', () => {
+    const report = analyzeMeanExperiment([
+      { n: 0, sum: 0, sumSquares: 0 },
+      { n: 1, sum: 5, sumSquares: 25 },
+    ]);
+    expect(allFinite(report)).toBe(true);
+    expect(report.variations[0].mean).toBeNull();
+    expect(report.variations[1].sd).toBeNull();
+    expect(report.variations[1].vsControl?.reasons.pValue).toBe('too-few-units');
+    expect(report.variations[1].vsControl?.normalApproximation).toBeNull();
+    expect(report.warnings.filter((w) => w.type === 'min-sample')).toHaveLength(2);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ n: fc.integer({ min: 0, max: 1000 }), m: fc.double({ min: -1e3, max: 1e3, noNaN: true }), s: fc.double({ min: 0, max: 100, noNaN: true }) }),
+          { minLength: 1, maxLength: 4 }
+        ),
+        (arms) => {
+          const vs = arms.map(({ n, m, s }) => ({ n, sum: n * m, sumSquares: Math.max(0, (n - 1) * s * s + n * m * m) }));
+          expect(allFinite(analyzeMeanExperiment(vs))).toBe(true);
+        }
+      )
+    );
   });
 });
