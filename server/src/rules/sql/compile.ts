@@ -690,7 +690,8 @@ class Compiler {
       `${this.numParam(0).sql} * cos(p.latitude * ${rad}) * ${pow}(sin((p.longitude - ${this.numParam(0).sql}) * ${rad} / 2), 2)`;
     const distance = `2 * ${EARTH_RADIUS_KM} * asin(sqrt(${clamp(a)}))`;
     const aBindings = [near.lat, Math.cos(near.lat * rad), near.lng];
-    const margin = Math.max(1e-6, radiusKm * 1e-9);
+    // 1 m, or 1e-9 of the radius: far above the float differences, even near the antipode.
+    const margin = Math.max(1e-3, radiusKm * 1e-9);
     const valid = 'p.latitude >= -90 AND p.latitude <= 90 AND p.longitude >= -180 AND p.longitude <= 180';
     const within = (limit: number, unknownWithoutColumns: boolean) =>
       sql(
@@ -756,12 +757,18 @@ function dayBound(aggregate: string, op: Comparison, ms: number): Sql {
 
 /**
  * Compiles a rule. `sure`/`maybe` are predicates over `segments_profiles p`; see the module
- * comment. A rule that is not an object matches nobody (as in memory).
+ * comment. A null rule matches nobody (as in memory).
  */
 export function compileRuleToSql(rule: Rule, options: SqlCompileOptions): CompiledSql {
   const compiler = new Compiler(options);
+  // null/undefined throw in memory (no match); other non-objects are read like GrowthBook does
+  // (Object.entries), which only the evaluator gets right.
   const parts =
-    rule && typeof rule === 'object' && !Array.isArray(rule) ? compiler.conjuncts(rule) : [EXACT_FALSE];
+    rule === null || rule === undefined
+      ? [EXACT_FALSE]
+      : typeof rule === 'object' && !Array.isArray(rule)
+        ? compiler.conjuncts(rule)
+        : [OPAQUE];
   const tri = triAnd(parts);
   // No COALESCE at the top: a NULL filters a row out like FALSE, and bare conjuncts let the
   // planner drive the query from an `p.id IN (subquery)` term.
