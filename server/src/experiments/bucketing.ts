@@ -154,27 +154,23 @@ export function inHoldout(
 export function assignVariation(input: AssignVariationInput): Assignment {
   const unitId = input.unitId === null || input.unitId === undefined ? '' : String(input.unitId);
   const numVariations = input.numVariations ?? input.weights?.length ?? 0;
-  const out = (reason: AssignmentReason, bucket: number | null = null, holdout = false): Assignment => ({
-    inExperiment: false,
-    variationIndex: -1,
-    bucket,
-    reason,
-    inHoldout: holdout,
-  });
 
-  if (!unitId) return out('no-unit-id');
-  if (numVariations < 2) return out('too-few-variations');
-  if (input.namespace && !inNamespace(unitId, input.namespace)) return out('namespace');
+  if (!unitId) return notIn('no-unit-id', null, false);
+  if (numVariations < 2) return notIn('too-few-variations', null, false);
+  if (input.namespace && !inNamespace(unitId, input.namespace)) return notIn('namespace', null, false);
 
   const bucket = growthbookHash(input.seed || input.experimentKey, unitId, input.hashVersion);
   if (bucket === null) throw new RangeError(`Unknown hash version ${String(input.hashVersion)}`);
 
   if (input.holdoutPercent && inHoldout(input.experimentKey, input.seed, unitId, input.holdoutPercent)) {
-    return out('holdout', bucket, true);
+    return notIn('holdout', bucket, true);
   }
 
-  const ranges = getBucketRanges(numVariations, input.coverage, input.weights);
-  const variationIndex = chooseVariation(bucket, ranges);
-  if (variationIndex < 0) return out('coverage', bucket);
+  const variationIndex = chooseVariation(bucket, getBucketRanges(numVariations, input.coverage, input.weights));
+  if (variationIndex < 0) return notIn('coverage', bucket, false);
   return { inExperiment: true, variationIndex, bucket, reason: 'assigned', inHoldout: false };
+}
+
+function notIn(reason: AssignmentReason, bucket: number | null, holdout: boolean): Assignment {
+  return { inExperiment: false, variationIndex: -1, bucket, reason, inHoldout: holdout };
 }

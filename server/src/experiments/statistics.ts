@@ -17,8 +17,15 @@
  *  - expected loss E[max(p_A − p_B, 0)] in closed form from the same sums, using
  *    E[X·1{X>Y}] = E[X]·P(X' > Y) with X' ~ Beta(α+1, β) (size-biased Beta); see C. Stucchio,
  *    "Bayesian A/B Testing at VWO" (2015), §4;
+ *  - chance to win with a flat prior and a normal posterior on the (delta-method) relative lift,
+ *    and risk as the normal partial expectation: GrowthBook's documentation of its Bayesian
+ *    engine (docs.growthbook.io, "Statistics");
  *  - sample-ratio mismatch: Pearson's χ² goodness-of-fit test (Fabijan et al., "Diagnosing
  *    Sample Ratio Mismatch in Online Controlled Experiments", KDD 2019).
+ *
+ * Reference values for the tests come from SciPy (test/unit/experiments/fixtures/
+ * generate_reference.py, with the command that regenerates them) and from slower numerical
+ * integration inside the tests.
  */
 import {
   betaQuantile,
