@@ -135,3 +135,15 @@ export interface PurgeReport {
   rollups: number;
   activityDays: number;
 }
+
+/** POST /segments/import (admin): NDJSON or CSV event history, streamed. */
+export interface ImportReport {
+  /** Data lines read (CSV header and blank lines not counted). */
+  lines: number;
+  accepted: number;
+  /** Accepted events whose messageId was already stored. */
+  duplicates: number;
+  rejectedCount: number;
+  /** The first 100 rejections, by line number of the input. */
+  rejected: { line: number; errors: FieldError[] }[];
+}

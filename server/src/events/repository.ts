@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import {
-  ensureProfile,
+  ensureProfiles,
+  profileTargetKey,
   toJsonColumn,
   touchProfile,
   type ProfileTarget,
@@ -75,6 +76,11 @@ export interface IngestInput {
   defaultTarget: ProfileTarget | null;
   context: EnrichedContext | null;
   now: number;
+  /**
+   * Imports of history: events older than this (the raw-event retention) only feed the rollups
+   * and activity days, which are kept longer; they are not stored raw (they would be purged).
+   */
+  rawEventsBefore?: number;
 }
 
 export interface IngestResult {
@@ -83,7 +89,7 @@ export interface IngestResult {
   profileIds: number[];
 }
 
-const targetKey = (t: ProfileTarget) => ('userId' in t ? `u:${t.userId}` : `a:${t.anonymousId}`);
+const targetKey = profileTargetKey;
 
 /**
  * Stores a validated batch: profiles created on first sight, events inserted (a repeated
@@ -92,17 +98,18 @@ const targetKey = (t: ProfileTarget) => ('userId' in t ? `u:${t.userId}` : `a:${
  */
 export async function ingestEvents(knex: Knex, input: IngestInput): Promise<IngestResult> {
   return knex.transaction(async (trx) => {
-    const profileOf = new Map<string, number>();
-    const rows: Record<string, unknown>[] = [];
-    for (const event of input.events) {
+    const targets = input.events.map((event) => {
       const target = event.subject ?? input.defaultTarget;
       if (!target) throw new Error('ingestEvents: an event without a visitor reached the store');
-      const key = targetKey(target);
-      let profileId = profileOf.get(key);
-      if (profileId === undefined) {
-        profileId = await ensureProfile(trx, target, input.now, event.occurredAt);
-        profileOf.set(key, profileId);
-      }
+      return { target, seenAt: event.occurredAt };
+    });
+    const resolved = await ensureProfiles(trx, targets, input.now);
+    const profileOf = new Map<string, number>();
+    const rows: Record<string, unknown>[] = [];
+    input.events.forEach((event, i) => {
+      const key = targetKey(targets[i].target);
+      const profileId = resolved.get(key) as number;
+      profileOf.set(key, profileId);
       rows.push({
         profile_id: profileId,
         name: event.name,
@@ -112,9 +119,23 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
         properties: toJsonColumn(event.properties),
         message_id: event.messageId,
       });
-    }
+    });
 
     const stored: StoredEvent[] = [];
+    const cutoff = input.rawEventsBefore;
+    if (cutoff !== undefined) {
+      const rollupOnly = rows.filter((row) => (row.occurred_at as number) < cutoff);
+      for (const row of rollupOnly) {
+        stored.push({
+          profileId: row.profile_id as number,
+          name: row.name as string,
+          occurredAt: row.occurred_at as number,
+          value: row.value as number | null,
+        });
+      }
+      rows.splice(0, rows.length, ...rows.filter((row) => (row.occurred_at as number) >= cutoff));
+    }
+    const total = rows.length + stored.length;
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const inserted: {
         profile_id: number | string;
@@ -159,7 +180,7 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
     }
     return {
       stored: stored.length,
-      duplicates: rows.length - stored.length,
+      duplicates: total - stored.length,
       profileIds: [...new Set(profileOf.values())],
     };
   });

@@ -7,6 +7,7 @@ export const ADMIN_ACTIONS = {
   exportProfile: 'plugin::segments.profiles.export',
   deleteProfile: 'plugin::segments.profiles.delete',
   purge: 'plugin::segments.retention.purge',
+  importEvents: 'plugin::segments.events.import',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -22,6 +23,7 @@ export const adminActionDefinitions = [
   action('profiles.export', 'Export a visitor profile with all its data'),
   action('profiles.delete', 'Delete a visitor profile and all its data'),
   action('retention.purge', 'Run the data-retention purge now'),
+  action('events.import', 'Import event history (NDJSON, CSV)'),
 ];
 
 /**

@@ -5,8 +5,9 @@ import events from './events';
 import profiles from './profiles';
 import analytics from './analytics';
 import retention from './retention';
+import importer from './importer';
 
-export default { store, visitors, overview, events, profiles, analytics, retention };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -16,4 +17,5 @@ export type Services = {
   profiles: ReturnType<typeof profiles>;
   analytics: ReturnType<typeof analytics>;
   retention: ReturnType<typeof retention>;
+  importer: ReturnType<typeof importer>;
 };

@@ -17,6 +17,12 @@ export default {
       config: { policies: can(ADMIN_ACTIONS.purge) },
     },
     {
+      method: 'POST',
+      path: '/import',
+      handler: 'importer.import',
+      config: { policies: can(ADMIN_ACTIONS.importEvents) },
+    },
+    {
       method: 'GET',
       path: '/profiles/:id/export',
       handler: 'profiles.export',

@@ -1,0 +1,141 @@
+import fs from 'fs';
+import path from 'path';
+import request from 'supertest';
+import { useStrapi, ROOT } from '../helpers/strapi';
+import { adminToken } from '../helpers/admin';
+import { TABLES } from '../../../server/src/store/tables';
+
+const DAY = 86_400_000;
+const CDNOW = path.join(ROOT, 'playground', 'data', 'cdnow', 'CDNOW_master.txt');
+
+interface Purchase {
+  customer: string;
+  day: number; // epoch ms of the original UTC day
+  cds: number;
+  dollars: number;
+}
+
+function readCdnow(): Purchase[] {
+  return fs
+    .readFileSync(CDNOW, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim())
+    .map((line) => {
+      const [customer, date, cds, dollars] = line.trim().split(/\s+/);
+      return {
+        customer,
+        day: Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))),
+        cds: Number(cds),
+        dollars: Number(dollars),
+      };
+    });
+}
+
+describe('bulk import', () => {
+  const app = useStrapi('import');
+
+  it('imports the CDNOW log as purchase events: every purchase, every customer, monthly totals equal to the file', async () => {
+    const purchases = readCdnow();
+    expect(purchases).toHaveLength(69_659);
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const lastDay = Math.max(...purchases.map((p) => p.day));
+    const shift = today - DAY - lastDay; // the log's last day becomes yesterday
+    const at = (p: Purchase) => p.day + shift + 12 * 3_600_000; // noon UTC of the shifted day
+    const csv = [
+      'anonymousId,name,timestamp,value,cds',
+      ...purchases.map((p) => `cdnow-${p.customer},purchase,${new Date(at(p)).toISOString()},${p.dollars},${p.cds}`),
+    ].join('\n');
+
+    const token = await adminToken(app(), { actions: ['plugin::segments.events.import'] });
+    const started = Date.now();
+    const res = await request(app().server)
+      .post('/segments/import')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/csv')
+      .send(csv)
+      .expect(200);
+    const seconds = (Date.now() - started) / 1000;
+    // eslint-disable-next-line no-console
+    console.log(`CDNOW import: ${purchases.length} events in ${seconds.toFixed(1)} s (${Math.round(purchases.length / seconds)} events/s)`);
+    expect(res.body.data).toEqual({ lines: 69_659, accepted: 69_659, duplicates: 0, rejectedCount: 0, rejected: [] });
+
+    const { knex } = app();
+    const profiles = await knex(TABLES.profiles).where('anonymous_id', 'like', 'cdnow-%').count({ n: '*' }).first();
+    expect(Number(profiles?.n)).toBe(23_570);
+
+    // Per month: the file's purchase count and dollar total equal the rollups'.
+    const month = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+    const expected = new Map<string, { count: number; cents: number }>();
+    for (const p of purchases) {
+      const m = month(at(p));
+      const e = expected.get(m) ?? { count: 0, cents: 0 };
+      e.count += 1;
+      e.cents += Math.round(p.dollars * 100);
+      expected.set(m, e);
+    }
+    const rows = await knex(TABLES.rollups)
+      .where('event', 'purchase')
+      .select(knex.raw('substr(day, 1, 7) as month'))
+      .sum({ count: 'count', value: 'value_sum' })
+      .groupByRaw('substr(day, 1, 7)')
+      .orderBy('month');
+    const actual = new Map<string, { count: number; cents: number }>(
+      rows.map((r: { month: string; count: number | string; value: number | string }) => [
+        r.month,
+        { count: Number(r.count), cents: Math.round(Number(r.value) * 100) },
+      ])
+    );
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+
+    // Raw events only inside the raw retention (90 days); older history lives in the rollups.
+    const rawCutoff = Date.now() - 90 * DAY;
+    const raw = await knex(TABLES.events).where('name', 'purchase').count({ n: '*' }).first();
+    const recent = purchases.filter((p) => at(p) >= rawCutoff).length;
+    expect(Math.abs(Number(raw?.n) - recent)).toBeLessThanOrEqual(
+      purchases.filter((p) => Math.abs(at(p) - rawCutoff) < 10 * 60_000).length
+    );
+    expect(Number(raw?.n)).toBeGreaterThan(0);
+
+    const customer = await knex(TABLES.profiles).where('anonymous_id', 'cdnow-00001').first();
+    expect(new Date(Number(customer.first_seen_at)).toISOString().slice(0, 10)).toBe(
+      new Date(at(purchases.find((p) => p.customer === '00001') as Purchase)).toISOString().slice(0, 10)
+    );
+  }, 600_000);
+
+  it('imports NDJSON, reports bad lines by number and field, and refuses unknown formats', async () => {
+    const token = await adminToken(app(), { actions: ['plugin::segments.events.import'] });
+    const ndjson = [
+      JSON.stringify({ name: 'signup', anonymousId: 'ndjson-visitor-1', messageId: 'n-1' }),
+      '',
+      '{not json',
+      JSON.stringify({ name: 'signup', userId: 'seven' }),
+      JSON.stringify({ name: 'signup', anonymousId: 'ndjson-visitor-1', messageId: 'n-1' }),
+    ].join('\n');
+    const res = await request(app().server)
+      .post('/segments/import')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson)
+      .expect(200);
+    expect(res.body.data).toMatchObject({ lines: 4, accepted: 2, duplicates: 1, rejectedCount: 2 });
+    expect(res.body.data.rejected.map((r: { line: number; errors: { path: string }[] }) => [r.line, r.errors[0].path])).toEqual([
+      [3, '(line)'],
+      [4, 'userId'],
+    ]);
+    const bad = await request(app().server)
+      .post('/segments/import')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/xml')
+      .send('<x/>')
+      .expect(400);
+    expect(bad.body.error.details.errors[0].path).toBe('content-type');
+    const reader = await adminToken(app(), { actions: ['plugin::segments.read'] });
+    await request(app().server)
+      .post('/segments/import')
+      .set('Authorization', `Bearer ${reader}`)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson)
+      .expect(403);
+  });
+});
