@@ -36,6 +36,11 @@ export function getEqualWeights(n: number): number[] {
  *   weights (GrowthBook's behaviour: it logs and ignores them, it does not normalise them);
  *   weights within the tolerance are used as given, so a sum of 0.9999 leaves a tiny gap at
  *   the top where nobody is assigned.
+ *
+ * One deliberate difference: GrowthBook lets NaN through (a NaN coverage or weight sum fails
+ * neither of its comparisons, so its ranges contain NaN and nobody is assigned); here NaN
+ * coverage is 0 and NaN weights fall back to equal weights. For finite inputs the ranges are
+ * bit-for-bit GrowthBook's (checked by a property test against the SDK).
  */
 export function getBucketRanges(
   numVariations: number,

@@ -295,7 +295,9 @@ const MAX_EXACT_TERMS = 1_000_000;
  * P(X > Y) for X ~ Beta(a, b), Y ~ Beta(c, d) with a integer (Evan Miller's closed form):
  *   P(X > Y) = Σ_{i=0}^{a−1} B(c + i, b + d) / ((b + i) · B(1 + i, b) · B(c, d)),
  * summed in log space. Uses the shorter of the two sums via P(X > Y) = 1 − P(Y > X) when c is
- * an integer too.
+ * an integer too. When neither shape is an integer (non-integer priors) or the sum would exceed
+ * 1,000,000 terms (over a million conversions), falls back to a normal approximation from the
+ * Beta moments, whose error is then far below anything a report displays.
  */
 export function probBetaGreater(x: BetaPosterior, y: BetaPosterior): number {
   const xInt = Number.isInteger(x.alpha);

@@ -104,6 +104,8 @@ describe('edge cases of getBucketRanges (GrowthBook semantics)', () => {
     expect(getBucketRanges(2, undefined)).toEqual([[0, 0.5], [0.5, 1]]);
     expect(getBucketRanges(2, 7)).toEqual([[0, 0.5], [0.5, 1]]);
     expect(getBucketRanges(2, NaN)).toEqual([[0, 0], [0.5, 0.5]]);
+    // (GrowthBook would produce NaN ranges here; we fall back to equal weights)
+    expect(getBucketRanges(2, 1, [NaN, 0.5])).toEqual([[0, 0.5], [0.5, 1]]);
   });
 
   it('one variation takes the whole covered space', () => {
