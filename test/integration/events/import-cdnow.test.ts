@@ -56,7 +56,6 @@ describe('bulk import', () => {
       .send(csv)
       .expect(200);
     const seconds = (Date.now() - started) / 1000;
-    // eslint-disable-next-line no-console
     console.log(`CDNOW import: ${purchases.length} events in ${seconds.toFixed(1)} s (${Math.round(purchases.length / seconds)} events/s)`);
     expect(res.body.data).toEqual({ lines: 69_659, accepted: 69_659, duplicates: 0, rejectedCount: 0, rejected: [] });
 
