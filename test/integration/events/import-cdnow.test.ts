@@ -73,14 +73,14 @@ describe('bulk import', () => {
       e.cents += Math.round(p.dollars * 100);
       expected.set(m, e);
     }
-    const rows = await knex(TABLES.rollups)
+    const rows: { month: string; count: number | string; value: number | string }[] = await knex(TABLES.rollups)
       .where('event', 'purchase')
       .select(knex.raw('substr(day, 1, 7) as month'))
       .sum({ count: 'count', value: 'value_sum' })
       .groupByRaw('substr(day, 1, 7)')
-      .orderBy('month');
+      .orderBy('month') as never;
     const actual = new Map<string, { count: number; cents: number }>(
-      rows.map((r: { month: string; count: number | string; value: number | string }) => [
+      rows.map((r) => [
         r.month,
         { count: Number(r.count), cents: Math.round(Number(r.value) * 100) },
       ])
