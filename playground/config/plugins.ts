@@ -24,6 +24,11 @@ export default ({ env }: { env: any }) => ({
     enabled: env.bool('SEGMENTS_ENABLED', true),
     // SEGMENTS_PLUGIN_PATH lets a test point Strapi at a plugin folder that has not been built.
     resolve: env('SEGMENTS_PLUGIN_PATH', '') || findPluginRoot(__dirname),
-    config: {},
+    config: {
+      scheduler: {
+        enabled: env.bool('SEGMENTS_SCHEDULER_ENABLED', true),
+        leaseTtlSeconds: env.int('SEGMENTS_LEASE_TTL_SECONDS', 60),
+      },
+    },
   },
 });

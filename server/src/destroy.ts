@@ -2,8 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 // Timers must not outlive the Strapi instance (tests boot many in one process).
-const destroy = ({ strapi }: { strapi: Core.Strapi }) => {
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'retention').stopSchedule();
+  await getService(strapi, 'scheduler').stopAll();
 };
 
 export default destroy;

@@ -1,5 +1,8 @@
 import type { Core } from '@strapi/strapi';
+import { registerSegmentWriteGuard } from './segments/document-guard';
 
-const register = (_: { strapi: Core.Strapi }) => {};
+const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  registerSegmentWriteGuard(strapi);
+};
 
 export default register;

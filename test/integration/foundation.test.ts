@@ -44,6 +44,7 @@ describe('the plugin inside a real Strapi', () => {
       expect(res.body.data).toEqual({
         visitor: { kind: 'none' },
         profileId: null,
+        segments: [],
         firstSeenAt: null,
         lastSeenAt: null,
       });

@@ -56,6 +56,29 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({}),
+    segments: z
+      .object({
+        /** Batch memberships of active segments are recomputed this often (minutes, UTC cron). */
+        recomputeEveryMinutes: z.number().int().min(1).max(1440).default(15),
+        /** `/me` keeps a visitor's profile and rollups this long (their own events clear it). */
+        cacheTtlSeconds: z.number().int().min(0).max(3600).default(30),
+        cacheMaxProfiles: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .default({}),
+    scheduler: z
+      .object({
+        /**
+         * Run scheduled jobs (recomputes, purges, campaign ticks) on this instance. Several
+         * instances may all enable it: each job or cron fire runs on one of them, through a
+         * database lease. Switch it off on instances that should only serve requests.
+         */
+        enabled: z.boolean().default(true),
+        /** How long a job's lease lasts without renewal: the takeover delay when a worker dies. */
+        leaseTtlSeconds: z.number().int().min(5).max(3600).default(60),
+      })
+      .strict()
+      .default({}),
     /**
      * On first boot, grant the storefront routes (`/me`, later `/events`, `/identify`) to the
      * users-permissions Public and Authenticated roles. Done once; revocations are respected.

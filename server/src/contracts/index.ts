@@ -19,6 +19,8 @@ export interface MeResponse {
     | { kind: 'anonymous'; anonymousId: string }
     | { kind: 'none' };
   profileId: number | null;
+  /** Keys of the active segments the visitor belongs to now, evaluated in real time. */
+  segments: string[];
   firstSeenAt: string | null;
   lastSeenAt: string | null;
 }
@@ -134,6 +136,15 @@ export interface PurgeReport {
   events: number;
   rollups: number;
   activityDays: number;
+}
+
+/** POST /segments/rules/validate (admin), when the rule is valid. */
+export interface RuleValidation {
+  valid: true;
+  /** Plain-language rendering for the segment builder. */
+  explanation: string;
+  /** Keys of the segments the rule refers to. */
+  references: string[];
 }
 
 /** POST /segments/import (admin): NDJSON or CSV event history, streamed. */

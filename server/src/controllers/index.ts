@@ -4,5 +4,7 @@ import events from './events';
 import profiles from './profiles';
 import analytics from './analytics';
 import importer from './importer';
+import segmentRules from './segment-rules';
+import segments from './segments';
 
-export default { visitor, overview, events, profiles, analytics, importer };
+export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments };

@@ -4,6 +4,7 @@
  */
 export const ADMIN_ACTIONS = {
   read: 'plugin::segments.read',
+  recompute: 'plugin::segments.segments.recompute',
   exportProfile: 'plugin::segments.profiles.export',
   deleteProfile: 'plugin::segments.profiles.delete',
   purge: 'plugin::segments.retention.purge',
@@ -19,6 +20,7 @@ const action = (uid: string, displayName: string) => ({
 
 export const adminActionDefinitions = [
   action('read', 'Access the Segments overview, segments and reports'),
+  action('segments.recompute', 'Recompute segment memberships now'),
   // Personal data: separate from `read`, so report viewers need not see or erase profiles.
   action('profiles.export', 'Export a visitor profile with all its data'),
   action('profiles.delete', 'Delete a visitor profile and all its data'),

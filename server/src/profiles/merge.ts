@@ -79,6 +79,10 @@ export async function mergeProfiles(
   await trx(TABLES.activityDays).where('profile_id', fromId).delete();
 
   await trx(TABLES.identities).where('profile_id', fromId).update({ profile_id: intoId });
+  // Batch memberships are derived: the merged-away profile's go, the next recompute decides the
+  // user's. Transitions are history and follow the person.
+  await trx(TABLES.memberships).where('profile_id', fromId).delete();
+  await trx(TABLES.membershipTransitions).where('profile_id', fromId).update({ profile_id: intoId });
   await trx(TABLES.profiles).where('id', fromId).delete();
 
   const pick = <T>(a: T | null, b: T | null) => (a !== null ? a : b);

@@ -58,7 +58,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           context: defaultTarget ? enrichContext((name) => ctx.get(name), batch.context) : null,
           now,
         })
-      : { stored: 0, duplicates: 0 };
+      : { stored: 0, duplicates: 0, profileIds: [] };
+    // Their segments may have changed: `/me` must not answer from stale facts.
+    for (const id of stored.profileIds) getService(strapi, 'segments').invalidateProfile(id);
     return {
       ok: true,
       response: {

@@ -6,8 +6,10 @@ import profiles from './profiles';
 import analytics from './analytics';
 import retention from './retention';
 import importer from './importer';
+import scheduler from './scheduler';
+import segments from './segments';
 
-export default { store, visitors, overview, events, profiles, analytics, retention, importer };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -18,4 +20,6 @@ export type Services = {
   analytics: ReturnType<typeof analytics>;
   retention: ReturnType<typeof retention>;
   importer: ReturnType<typeof importer>;
+  scheduler: ReturnType<typeof scheduler>;
+  segments: ReturnType<typeof segments>;
 };

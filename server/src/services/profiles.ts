@@ -118,6 +118,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
         return { profileId, traits, mergedProfileId };
       });
+      for (const id of [result.profileId, result.mergedProfileId]) {
+        if (typeof id === 'number') getService(strapi, 'segments').invalidateProfile(id);
+      }
       return { ok: true, response: result };
     },
 
@@ -175,6 +178,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async deleteProfile(id: number): Promise<boolean> {
+      getService(strapi, 'segments').invalidateProfile(id);
       return deleteProfileData(knex(), id);
     },
   };

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { TABLES } from './tables';
+import { leasesMigration } from '../scheduler/migration';
+import { membershipsMigration } from '../segments/migration';
 
 /**
  * Versioned, idempotent migrations for the plugin-owned tables.
@@ -106,6 +108,8 @@ export const MIGRATIONS: Migration[] = [
       });
     },
   },
+  leasesMigration,
+  membershipsMigration,
 ];
 
 const LOCK_WAIT_MS = 120_000;

@@ -7,4 +7,9 @@ export const TABLES = {
   events: 'segments_events',
   rollups: 'segments_event_rollups',
   activityDays: 'segments_activity_days',
+  leases: 'segments_leases',
+  memberships: 'segments_memberships',
+  membershipStaging: 'segments_membership_staging',
+  membershipTransitions: 'segments_membership_transitions',
+  sizeSnapshots: 'segments_size_snapshots',
 } as const;

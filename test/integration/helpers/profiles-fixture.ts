@@ -1,6 +1,7 @@
 /** Writes test profiles, rollups and raw events straight into the plugin tables. */
 import type { Knex } from 'knex';
 import { TABLES } from '../../../server/src/store/tables';
+import { dialectOf } from '../../../server/src/rules/sql';
 
 export interface FixtureProfile {
   id: number;
@@ -76,4 +77,10 @@ export async function insertProfiles(knex: Knex, profiles: FixtureProfile[]) {
       }))
     )
   );
+  // Explicit ids leave Postgres' id sequence behind: move it past them, as real inserts would.
+  if (dialectOf(knex) === 'postgres') {
+    await knex.raw(
+      `SELECT setval(pg_get_serial_sequence('${TABLES.profiles}', 'id'), (SELECT MAX(id) FROM ${TABLES.profiles}))`
+    );
+  }
 }

@@ -9,6 +9,31 @@ export default {
   type: 'admin',
   routes: [
     { method: 'GET', path: '/overview', handler: 'overview.get', config: { policies: can(ADMIN_ACTIONS.read) } },
+    {
+      method: 'POST',
+      path: '/rules/validate',
+      handler: 'segment-rules.validate',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
+    { method: 'POST', path: '/preview', handler: 'segments.preview', config: { policies: can(ADMIN_ACTIONS.read) } },
+    {
+      method: 'POST',
+      path: '/segments/:documentId/recompute',
+      handler: 'segments.recompute',
+      config: { policies: can(ADMIN_ACTIONS.recompute) },
+    },
+    {
+      method: 'GET',
+      path: '/segments/:documentId/members',
+      handler: 'segments.members',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
+    {
+      method: 'GET',
+      path: '/segments/:documentId/sizes',
+      handler: 'segments.sizes',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
     { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
     {
       method: 'POST',

@@ -1,0 +1,97 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import type { Rule } from '../rules';
+import type { FieldError } from '../contracts';
+import { SEGMENT_UID } from '../segments/document-guard';
+import { getService } from '../utils/get-service';
+import { replyError } from '../utils/http';
+
+/** A positive integer query parameter, or a field error naming it. */
+function intParam(
+  value: unknown,
+  name: string,
+  fallback: number,
+  max: number
+): number | FieldError {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    return { path: name, message: `${name} must be an integer from 1 to ${max}` };
+  }
+  return n;
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const segments = () => getService(strapi, 'segments');
+  const exists = async (documentId: string) =>
+    Boolean(await strapi.db.query(SEGMENT_UID).findOne({ where: { documentId }, select: ['id'] }));
+
+  return {
+    /** POST /segments/segments/:documentId/recompute */
+    async recompute(ctx: Context) {
+      const result = await segments().recompute(ctx.params.documentId);
+      if (!result)
+        return replyError(ctx, 404, 'segment not found', [
+          { path: 'documentId', message: 'no such segment' },
+        ]);
+      ctx.body = { data: result };
+    },
+
+    /** GET /segments/segments/:documentId/members?page=&pageSize= */
+    async members(ctx: Context) {
+      const page = intParam(ctx.query.page, 'page', 1, 1_000_000);
+      const pageSize = intParam(ctx.query.pageSize, 'pageSize', 25, 100);
+      const problems = [page, pageSize].filter((p): p is FieldError => typeof p === 'object');
+      if (problems.length) return replyError(ctx, 400, problems[0].message, problems);
+      if (!(await exists(ctx.params.documentId))) {
+        return replyError(ctx, 404, 'segment not found', [
+          { path: 'documentId', message: 'no such segment' },
+        ]);
+      }
+      const { members, total } = await segments().members(
+        ctx.params.documentId,
+        page as number,
+        pageSize as number
+      );
+      ctx.body = {
+        data: members,
+        meta: {
+          pagination: { page, pageSize, total, pageCount: Math.ceil(total / (pageSize as number)) },
+        },
+      };
+    },
+
+    /** GET /segments/segments/:documentId/sizes */
+    async sizes(ctx: Context) {
+      if (!(await exists(ctx.params.documentId))) {
+        return replyError(ctx, 404, 'segment not found', [
+          { path: 'documentId', message: 'no such segment' },
+        ]);
+      }
+      ctx.body = { data: await segments().sizeHistory(ctx.params.documentId) };
+    },
+
+    /** POST /segments/preview `{ rule, sampleSize? }` */
+    async preview(ctx: Context) {
+      const body = ((ctx.request as unknown as { body?: unknown }).body ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const sampleSize = intParam(body.sampleSize, 'sampleSize', 10, 100);
+      const problems: FieldError[] = [
+        ...(typeof sampleSize === 'object' ? [sampleSize] : []),
+        ...('rule' in body
+          ? await segments().ruleProblems(body.rule)
+          : [{ path: 'rule', message: 'rule is required' }]),
+      ];
+      if (problems.length)
+        return replyError(
+          ctx,
+          400,
+          `Invalid preview: ${problems[0].path}: ${problems[0].message}`,
+          problems
+        );
+      ctx.body = { data: await segments().preview(body.rule as Rule, sampleSize as number) };
+    },
+  };
+};

@@ -1,0 +1,41 @@
+import type { Migration } from '../store/migrations';
+import { TABLES } from '../store/tables';
+
+/** Batch memberships, their transitions and daily sizes. */
+export const membershipsMigration: Migration = {
+  version: 11,
+  name: 'segment memberships, transitions, size snapshots',
+  async up(db) {
+    await db.schema.createTable(TABLES.memberships, (t) => {
+      // Keyed by the segment's documentId: stable across key renames.
+      t.string('segment_id', 64).notNullable();
+      t.bigInteger('profile_id').notNullable();
+      t.bigInteger('entered_at').notNullable();
+      t.primary(['segment_id', 'profile_id'], 'segments_memberships_pk'); // members of a segment, diffs
+      t.index(['profile_id'], 'segments_memberships_profile_idx'); // a profile's segments; deletion
+    });
+    // Staging area of one recompute: the new member set, diffed against the current one in SQL.
+    await db.schema.createTable(TABLES.membershipStaging, (t) => {
+      t.string('run_id', 64).notNullable();
+      t.bigInteger('profile_id').notNullable();
+      t.primary(['run_id', 'profile_id'], 'segments_membership_staging_pk');
+    });
+    await db.schema.createTable(TABLES.membershipTransitions, (t) => {
+      t.bigIncrements('id').primary();
+      t.string('segment_id', 64).notNullable();
+      t.bigInteger('profile_id').notNullable();
+      t.string('kind', 5).notNullable(); // 'enter' | 'exit'
+      t.bigInteger('at').notNullable();
+      // Triggered campaigns read "who entered segment S since T".
+      t.index(['segment_id', 'kind', 'at'], 'segments_membership_transitions_seg_idx');
+      t.index(['at'], 'segments_membership_transitions_at_idx'); // retention purge
+    });
+    await db.schema.createTable(TABLES.sizeSnapshots, (t) => {
+      t.string('segment_id', 64).notNullable();
+      t.string('day', 10).notNullable();
+      t.integer('size').notNullable();
+      t.bigInteger('computed_at').notNullable();
+      t.primary(['segment_id', 'day'], 'segments_size_snapshots_pk'); // size history per segment
+    });
+  },
+};
