@@ -9,6 +9,12 @@ const UID = 'plugin::segments.segment';
 
 describe('batch memberships', () => {
   const app = useStrapi('memberships');
+  /** Rows of a plugin table, optionally only those where `column` equals `value`. */
+  const rowCount = async (table: string, column?: string, value?: string): Promise<number> => {
+    const query = app().knex(table);
+    if (column !== undefined) query.where(column, value as string);
+    return Number((await query.count({ n: '*' }).first())?.n);
+  };
   const service = () => app().strapi.plugin('segments').service('segments');
   const ids: Record<string, string> = {};
 
@@ -57,9 +63,7 @@ describe('batch memberships', () => {
     expect(await members(ids.goldDe)).toEqual([1, 4]);
     expect(await members(ids.old)).toEqual([]);
     expect(results[0]).toMatchObject({ size: 3, entered: 3, exited: 0, initial: true });
-    expect(
-      Number((await app().knex(TABLES.membershipTransitions).count({ n: '*' }).first())?.n)
-    ).toBe(0);
+    expect(await rowCount(TABLES.membershipTransitions)).toBe(0);
   });
 
   it('applies a diff on recompute and records who entered and who left', async () => {
@@ -106,9 +110,7 @@ describe('batch memberships', () => {
           String(a[0]).localeCompare(String(b[0])) || String(a[2]).localeCompare(String(b[2]))
       )
     );
-    expect(Number((await app().knex(TABLES.membershipStaging).count({ n: '*' }).first())?.n)).toBe(
-      0
-    );
+    expect(await rowCount(TABLES.membershipStaging)).toBe(0);
   });
 
   it('does nothing while another instance holds the recompute lease', async () => {

@@ -70,6 +70,12 @@ function generatedProfiles(count: number, now: number): FixtureProfile[] {
 
 describe('GET /api/segments/me evaluates segments in real time', () => {
   const app = useStrapi('segments-realtime');
+  /** Rows of a plugin table, optionally only those where `column` equals `value`. */
+  const rowCount = async (table: string, column?: string, value?: string): Promise<number> => {
+    const query = app().knex(table);
+    if (column !== undefined) query.where(column, value as string);
+    return Number((await query.count({ n: '*' }).first())?.n);
+  };
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -169,39 +175,9 @@ describe('GET /api/segments/me evaluates segments in real time', () => {
         errors: [{ path: 'documentId', message: expect.stringContaining('gold-buyers') }],
       },
     });
-    expect(
-      Number(
-        (
-          await app()
-            .knex(TABLES.memberships)
-            .where('segment_id', ids['de-or-at'])
-            .count({ n: '*' })
-            .first()
-        )?.n
-      )
-    ).toBeGreaterThan(0);
+    expect(await rowCount(TABLES.memberships, 'segment_id', ids['de-or-at'])).toBeGreaterThan(0);
     await app().strapi.documents(UID).delete({ documentId: ids['de-or-at'] });
-    expect(
-      Number(
-        (
-          await app()
-            .knex(TABLES.memberships)
-            .where('segment_id', ids['de-or-at'])
-            .count({ n: '*' })
-            .first()
-        )?.n
-      )
-    ).toBe(0);
-    expect(
-      Number(
-        (
-          await app()
-            .knex(TABLES.sizeSnapshots)
-            .where('segment_id', ids['de-or-at'])
-            .count({ n: '*' })
-            .first()
-        )?.n
-      )
-    ).toBe(0);
+    expect(await rowCount(TABLES.memberships, 'segment_id', ids['de-or-at'])).toBe(0);
+    expect(await rowCount(TABLES.sizeSnapshots, 'segment_id', ids['de-or-at'])).toBe(0);
   });
 });

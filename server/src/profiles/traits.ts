@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANONYMOUS_ID_PATTERN } from '../identity/visitor';
 import { EVENT_LIMITS } from '../events/limits';
 import { formatPath, isValidTimeZone, jsonObjectSchema, type FieldError } from '../events/validate';
-import type { PromotedColumns } from './repository';
+import { PROMOTED_TRAITS, type PromotedColumns } from './repository';
 
 /**
  * Validation of `POST /api/segments/identify` and the split of traits into promoted columns
@@ -22,7 +22,9 @@ const nullable = <T extends z.ZodTypeAny>(schema: T) => schema.nullable().option
 const promotedSchemas = {
   email: nullable(z.string().email('must be an e-mail address').max(320)),
   timezone: nullable(z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone')),
-  locale: nullable(z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 locale')),
+  locale: nullable(
+    z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 locale')
+  ),
   country: nullable(
     z
       .string()
@@ -36,19 +38,12 @@ const promotedSchemas = {
   emailConsent: nullable(z.boolean()),
 } as const;
 
-const COLUMN_OF: Record<keyof typeof promotedSchemas, keyof PromotedColumns> = {
-  email: 'email',
-  timezone: 'timezone',
-  locale: 'locale',
-  country: 'country',
-  region: 'region',
-  city: 'city',
-  latitude: 'latitude',
-  longitude: 'longitude',
-  emailConsent: 'email_consent',
-};
+// One mapping of trait name → column, shared with the repository.
+const COLUMN_OF: Record<keyof typeof promotedSchemas, keyof PromotedColumns> = PROMOTED_TRAITS;
 
-export type IdentifyResult = { ok: true; input: IdentifyInput } | { ok: false; errors: FieldError[] };
+export type IdentifyResult =
+  | { ok: true; input: IdentifyInput }
+  | { ok: false; errors: FieldError[] };
 
 export function validateIdentify(body: unknown, options: { isApiToken: boolean }): IdentifyResult {
   const identityField = (schema: z.ZodTypeAny) =>
@@ -70,10 +65,17 @@ export function validateIdentify(body: unknown, options: { isApiToken: boolean }
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path) || '(body)', message: i.message })),
+      errors: parsed.error.issues.map((i) => ({
+        path: formatPath(i.path) || '(body)',
+        message: i.message,
+      })),
     };
   }
-  if (options.isApiToken && parsed.data.userId === undefined && parsed.data.anonymousId === undefined) {
+  if (
+    options.isApiToken &&
+    parsed.data.userId === undefined &&
+    parsed.data.anonymousId === undefined
+  ) {
     return {
       ok: false,
       errors: [{ path: 'userId', message: 'an API-token caller must give userId or anonymousId' }],
@@ -87,8 +89,12 @@ export function validateIdentify(body: unknown, options: { isApiToken: boolean }
     if (key in promotedSchemas) {
       const name = key as keyof typeof promotedSchemas;
       const checked = promotedSchemas[name].safeParse(value);
-      if (checked.success) (columns as Record<string, unknown>)[COLUMN_OF[name]] = checked.data ?? null;
-      else errors.push(...checked.error.issues.map((i) => ({ path: `traits.${key}`, message: i.message })));
+      if (checked.success)
+        (columns as Record<string, unknown>)[COLUMN_OF[name]] = checked.data ?? null;
+      else
+        errors.push(
+          ...checked.error.issues.map((i) => ({ path: `traits.${key}`, message: i.message }))
+        );
     } else {
       traits[key] = value;
     }
@@ -100,7 +106,9 @@ export function validateIdentify(body: unknown, options: { isApiToken: boolean }
       traits,
       columns,
       ...(parsed.data.userId !== undefined ? { userId: parsed.data.userId as number } : {}),
-      ...(parsed.data.anonymousId !== undefined ? { anonymousId: parsed.data.anonymousId as string } : {}),
+      ...(parsed.data.anonymousId !== undefined
+        ? { anonymousId: parsed.data.anonymousId as string }
+        : {}),
     },
   };
 }
