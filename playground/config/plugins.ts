@@ -25,6 +25,7 @@ export default ({ env }: { env: any }) => ({
     // SEGMENTS_PLUGIN_PATH lets a test point Strapi at a plugin folder that has not been built.
     resolve: env('SEGMENTS_PLUGIN_PATH', '') || findPluginRoot(__dirname),
     config: {
+      analytics: { timeZone: env('SEGMENTS_REPORTING_TIME_ZONE', 'UTC') },
       scheduler: {
         enabled: env.bool('SEGMENTS_SCHEDULER_ENABLED', true),
         leaseTtlSeconds: env.int('SEGMENTS_LEASE_TTL_SECONDS', 60),

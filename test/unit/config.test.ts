@@ -29,6 +29,14 @@ describe('plugin configuration', () => {
     );
   });
 
+  it('takes an IANA reporting time zone (UTC by default) and refuses an unknown one', () => {
+    expect(parsePluginConfig({}).analytics.timeZone).toBe('UTC');
+    expect(parsePluginConfig({ analytics: { timeZone: 'Asia/Kolkata' } }).analytics.timeZone).toBe('Asia/Kolkata');
+    expect(() => parsePluginConfig({ analytics: { timeZone: 'Mars/Olympus' } })).toThrow(
+      /segments\.config\.analytics\.timeZone: must be an IANA time zone/,
+    );
+  });
+
   it('rejects unknown keys, so a typo is not silently ignored', () => {
     expect(() => parsePluginConfig({ retension: {} })).toThrow(/retension/);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../events/limits';
 
 /**
  * Plugin configuration (`config/plugins.ts` → `segments.config`). Validated at boot: a bad value
@@ -63,6 +64,19 @@ export const pluginConfigSchema = z
         /** `/me` keeps a visitor's profile and rollups this long (their own events clear it). */
         cacheTtlSeconds: z.number().int().min(0).max(3600).default(30),
         cacheMaxProfiles: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .default({}),
+    analytics: z
+      .object({
+        /**
+         * IANA time zone whose midnight starts a reporting day: activity days (DAU/WAU/MAU) are
+         * recorded in it. Changing it applies to activity recorded from then on.
+         */
+        timeZone: z
+          .string()
+          .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+          .default('UTC'),
       })
       .strict()
       .default({}),

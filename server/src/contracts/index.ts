@@ -127,7 +127,8 @@ export interface ActivityDay {
 export interface ActivityResponse {
   from: string;
   to: string;
-  timeZone: 'UTC';
+  /** The reporting time zone (`analytics.timeZone`) whose calendar days `from`/`to` name. */
+  timeZone: string;
   days: ActivityDay[];
 }
 

@@ -16,3 +16,33 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** UTC calendar day of an epoch-ms instant, `YYYY-MM-DD` (the format of every day column). */
 export const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
+
+/** True when `timeZone` is an IANA zone this runtime knows (`UTC`, `Europe/Paris`, ...). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The calendar day (`YYYY-MM-DD`) of an instant in a time zone. Activity days are kept in the
+ * configured reporting zone so "daily" active users follow the business's own midnight.
+ */
+const dayFunctions = new Map<string, (epochMs: number) => string>();
+export function dayInTimeZone(timeZone: string): (epochMs: number) => string {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return utcDay;
+  const known = dayFunctions.get(timeZone);
+  if (known) return known;
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const dayOf = (epochMs: number) => format.format(epochMs);
+  dayFunctions.set(timeZone, dayOf);
+  return dayOf;
+}

@@ -27,7 +27,11 @@ export interface Aggregate {
   firstSeen: Map<number, number>;
 }
 
-export function aggregate(events: StoredEvent[]): Aggregate {
+/**
+ * Rollup days are UTC (the rule language's windows count UTC days); activity days use
+ * `activityDay`, the reporting time zone's calendar (UTC unless configured).
+ */
+export function aggregate(events: StoredEvent[], activityDay: (epochMs: number) => string = utcDay): Aggregate {
   const rollups = new Map<string, RollupDelta>();
   const activity = new Map<string, { profileId: number; day: string }>();
   const lastSeen = new Map<number, number>();
@@ -45,7 +49,8 @@ export function aggregate(events: StoredEvent[]): Aggregate {
     delta.count += 1;
     delta.valueSum += event.value ?? 0;
     rollups.set(key, delta);
-    activity.set(`${event.profileId}\u0000${day}`, { profileId: event.profileId, day });
+    const localDay = activityDay === utcDay ? day : activityDay(event.occurredAt);
+    activity.set(`${event.profileId}\u0000${localDay}`, { profileId: event.profileId, day: localDay });
     lastSeen.set(event.profileId, Math.max(lastSeen.get(event.profileId) ?? 0, event.occurredAt));
     firstSeen.set(
       event.profileId,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import type { Visitor } from '../identity/visitor';
+import { dialectOf } from '../store/dialect';
 
 export interface ProfileRow {
   id: number;
@@ -158,24 +159,37 @@ export async function ensureProfiles(
     const key = profileTargetKey(target);
     seen.set(key, Math.min(seen.get(key) ?? seenAt, seenAt));
   }
-  const lookup = async () => {
-    for (let i = 0; i < users.length; i += 500) {
-      const rows = await db(TABLES.profiles).select('id', 'user_id').whereIn('user_id', users.slice(i, i + 500));
-      for (const r of rows) ids.set(`u:${Number(r.user_id)}`, Number(r.id));
-    }
-    for (let i = 0; i < anons.length; i += 500) {
-      const chunk = anons.slice(i, i + 500);
-      const rows = await db(TABLES.profiles).select('id', 'anonymous_id').whereIn('anonymous_id', chunk);
-      for (const r of rows) ids.set(`a:${r.anonymous_id}`, Number(r.id));
-      // Merged-away anonymous ids resolve through the identities table (it wins).
-      const aliases = await db(TABLES.identities)
-        .select('value', 'profile_id')
-        .where('kind', 'anonymous')
-        .whereIn('value', chunk);
-      for (const r of aliases) ids.set(`a:${r.value}`, Number(r.profile_id));
+  // One round trip: direct rows, then merged-away anonymous ids through identities (they win).
+  const lookup = async (userIds: number[], anonIds: string[]) => {
+    for (let i = 0; i < Math.max(userIds.length, anonIds.length); i += 500) {
+      const u = userIds.slice(i, i + 500);
+      const a = anonIds.slice(i, i + 500);
+      const direct = db(TABLES.profiles)
+        .select(db.raw("'p' as src"), 'id', 'user_id', 'anonymous_id')
+        .where((q) => {
+          if (u.length) q.whereIn('user_id', u);
+          if (a.length) q.orWhereIn('anonymous_id', a);
+        });
+      const rows: { src: string; id: number | string; user_id: number | string | null; anonymous_id: string | null }[] =
+        a.length
+          ? await direct.unionAll(
+              db(TABLES.identities)
+                .select(db.raw("'i' as src"), 'profile_id as id', db.raw('null as user_id'), 'value as anonymous_id')
+                .where('kind', 'anonymous')
+                .whereIn('value', a)
+            )
+          : await direct;
+      const wantedUsers = new Set(u);
+      const wantedAnons = new Set(a);
+      for (const src of ['p', 'i']) {
+        for (const r of rows.filter((row) => row.src === src)) {
+          if (r.user_id !== null && wantedUsers.has(Number(r.user_id))) ids.set(`u:${Number(r.user_id)}`, Number(r.id));
+          if (r.anonymous_id !== null && wantedAnons.has(r.anonymous_id)) ids.set(`a:${r.anonymous_id}`, Number(r.id));
+        }
+      }
     }
   };
-  await lookup();
+  await lookup(users, anons);
   const missing = [...seen.keys()].filter((key) => !ids.has(key));
   if (!missing.length) return ids;
   const rowOf = (key: string) => {
@@ -191,13 +205,24 @@ export async function ensureProfiles(
   ] as const) {
     const keys = missing.filter((k) => k.startsWith(prefix));
     for (let i = 0; i < keys.length; i += 200) {
-      await db(TABLES.profiles)
+      const inserted: { id: number | string; user_id?: number | string; anonymous_id?: string }[] = await db(
+        TABLES.profiles
+      )
         .insert(keys.slice(i, i + 200).map(rowOf))
         .onConflict(column)
-        .ignore();
+        .ignore()
+        .returning(['id', column]);
+      for (const r of inserted) ids.set(`${prefix}${column === 'user_id' ? Number(r.user_id) : r.anonymous_id}`, Number(r.id));
     }
   }
-  await lookup();
+  // Rows another writer inserted between our lookup and insert were ignored: read them back.
+  const raced = missing.filter((key) => !ids.has(key));
+  if (raced.length) {
+    await lookup(
+      raced.filter((k) => k.startsWith('u:')).map((k) => Number(k.slice(2))),
+      raced.filter((k) => k.startsWith('a:')).map((k) => k.slice(2))
+    );
+  }
   const identities = missing.map((key) => ({
     kind: key.startsWith('u:') ? 'user' : 'anonymous',
     value: key.slice(2),
@@ -294,14 +319,17 @@ export async function getFullProfile(db: Db, id: number): Promise<FullProfile | 
 }
 
 /** After an event batch: last seen moves forward only; the latest request context is kept. */
-export async function touchProfile(
-  db: Db,
-  id: number,
-  update: { lastSeenAt: number; firstSeenAt: number; context?: object; columns?: PromotedColumns },
-  now: number
-): Promise<void> {
+export type ProfileTouch = {
+  lastSeenAt: number;
+  firstSeenAt: number;
+  context?: object;
+  columns?: PromotedColumns;
+};
+
+/** The last/first-seen (and context) update of one profile, unexecuted (callers may batch it). */
+export function touchProfileQuery(db: Db, id: number, update: ProfileTouch, now: number): Knex.QueryBuilder {
   const k = db as Knex;
-  await db(TABLES.profiles)
+  return db(TABLES.profiles)
     .where('id', id)
     .update({
       // Events may be back-dated (imports, offline clients): move both bounds outward only.
@@ -317,6 +345,38 @@ export async function touchProfile(
       ...(update.columns ?? {}),
       updated_at: now,
     });
+}
+
+export async function touchProfile(db: Db, id: number, update: ProfileTouch, now: number): Promise<void> {
+  await touchProfileQuery(db, id, update, now);
+}
+
+/**
+ * Last/first seen of many profiles in one statement per chunk (imports and API-token batches
+ * name hundreds of visitors): UPDATE … FROM a VALUES list, on Postgres and SQLite ≥ 3.33 alike.
+ */
+export async function touchSeenBulk(
+  db: Db,
+  seen: { id: number; lastSeenAt: number; firstSeenAt: number }[],
+  now: number
+): Promise<void> {
+  const postgres = dialectOf(db as Knex) === 'postgres';
+  const table = TABLES.profiles;
+  for (let i = 0; i < seen.length; i += 300) {
+    const chunk = seen.slice(i, i + 300);
+    const bindings = chunk.flatMap((p) => [p.id, p.lastSeenAt, p.firstSeenAt]);
+    const values = chunk.map(() => (postgres ? '(?::bigint, ?::bigint, ?::bigint)' : '(?, ?, ?)')).join(', ');
+    const source = postgres
+      ? `(values ${values}) as v(id, l, f)`
+      : `(select column1 as id, column2 as l, column3 as f from (values ${values})) as v`;
+    await db.raw(
+      `update ?? set last_seen_at = case when ??.last_seen_at < v.l then v.l else ??.last_seen_at end,
+         first_seen_at = case when ??.first_seen_at > v.f then v.f else ??.first_seen_at end,
+         updated_at = ?
+       from ${source} where ??.id = v.id`,
+      [table, table, table, table, table, now, ...bindings, table]
+    );
+  }
 }
 
 /** Shallow-merges traits (a `null` trait removes it) and writes the promoted columns. */

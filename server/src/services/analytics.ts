@@ -1,12 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { activityLookbackStart, activitySeries } from '../analytics/activity';
 import type { ActivityResponse } from '../contracts';
+import type { PluginConfig } from '../config';
 import { TABLES } from '../store/tables';
 import { getService } from '../utils/get-service';
 
 /** Activity metrics from segments_activity_days (range scan on segments_activity_days_day_idx). */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async activity(from: string, to: string): Promise<ActivityResponse> {
+    // Activity days were recorded in the reporting zone, so `from`/`to` are days of that zone.
+    const { timeZone } = (strapi.config.get('plugin::segments') as PluginConfig).analytics;
     const rows = await getService(strapi, 'store')
       .knex()(TABLES.activityDays)
       .select('profile_id', 'day')
@@ -19,6 +22,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       from,
       to
     );
-    return { from, to, timeZone: 'UTC', days };
+    return { from, to, timeZone, days };
   },
 });

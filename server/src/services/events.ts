@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import type { PluginConfig } from '../config';
 import { enrichContext } from '../events/context';
+import { dayInTimeZone } from '../events/limits';
 import { ingestEvents } from '../events/repository';
 import { validateBatch, type FieldError } from '../events/validate';
 import type { Visitor } from '../identity/visitor';
@@ -57,6 +58,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           defaultTarget,
           context: defaultTarget ? enrichContext((name) => ctx.get(name), batch.context) : null,
           now,
+          activityDay: dayInTimeZone(config.analytics.timeZone),
         })
       : { stored: 0, duplicates: 0, profileIds: [] };
     // Their segments may have changed: `/me` must not answer from stale facts.

@@ -3,7 +3,7 @@ import type { Readable } from 'stream';
 import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../config';
 import type { ImportReport } from '../contracts';
-import { DAY_MS } from '../events/limits';
+import { DAY_MS, dayInTimeZone } from '../events/limits';
 import { ingestEvents } from '../events/repository';
 import { validateBatch, type NormalizedEvent } from '../events/validate';
 import { csvRowToEvent, ndjsonLineToEvent, splitCsvLine, type ImportFormat } from '../import/parse';
@@ -20,7 +20,8 @@ const MAX_REPORTED_REJECTIONS = 100;
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async importStream(stream: Readable, format: ImportFormat, now: number = Date.now()): Promise<ImportReport> {
-    const { retention } = strapi.config.get('plugin::segments') as PluginConfig;
+    const { retention, analytics } = strapi.config.get('plugin::segments') as PluginConfig;
+    const activityDay = dayInTimeZone(analytics.timeZone);
     const knex = getService(strapi, 'store').knex();
     const report: ImportReport = { lines: 0, accepted: 0, duplicates: 0, rejectedCount: 0, rejected: [] };
     let header: string[] | null = null;
@@ -56,6 +57,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           context: null,
           now,
           rawEventsBefore: now - retention.rawEventsDays * DAY_MS,
+          activityDay,
         });
         report.accepted += events.length;
         report.duplicates += stored.duplicates;

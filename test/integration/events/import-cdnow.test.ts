@@ -100,6 +100,23 @@ describe('bulk import', () => {
     expect(new Date(Number(customer.first_seen_at)).toISOString().slice(0, 10)).toBe(
       new Date(at(purchases.find((p) => p.customer === '00001') as Purchase)).toISOString().slice(0, 10)
     );
+    // Every profile's first/last seen are its first and last purchase (bulk touches per batch).
+    const span = new Map<string, [number, number]>();
+    for (const p of purchases) {
+      const [first, last] = span.get(p.customer) ?? [Infinity, -Infinity];
+      span.set(p.customer, [Math.min(first, at(p)), Math.max(last, at(p))]);
+    }
+    const seen: { anonymous_id: string; first_seen_at: number | string; last_seen_at: number | string }[] = await knex(
+      TABLES.profiles
+    )
+      .select('anonymous_id', 'first_seen_at', 'last_seen_at')
+      .where('anonymous_id', 'like', 'cdnow-%');
+    expect(seen).toHaveLength(span.size);
+    const wrong = seen.filter((row) => {
+      const [first, last] = span.get(row.anonymous_id.slice('cdnow-'.length)) as [number, number];
+      return Number(row.first_seen_at) !== first || Number(row.last_seen_at) !== last;
+    });
+    expect(wrong).toEqual([]);
   }, 600_000);
 
   it('imports NDJSON, reports bad lines by number and field, and refuses unknown formats', async () => {

@@ -1,5 +1,6 @@
 import { activitySeries, checkActivityRange } from '../../../server/src/analytics/activity';
 import { aggregate } from '../../../server/src/events/rollups';
+import { dayInTimeZone } from '../../../server/src/events/limits';
 import { retentionCutoffs } from '../../../server/src/retention/purge';
 import { traitsFromUser, validateIdentify } from '../../../server/src/profiles/traits';
 
@@ -18,6 +19,25 @@ describe('aggregate', () => {
     expect(result.activity).toHaveLength(2);
     expect(result.lastSeen.get(1)).toBe(t + 60_000);
     expect(result.firstSeen.get(1)).toBe(t);
+  });
+
+  it('puts activity on the reporting zone calendar (across DST) and rollups on UTC days', () => {
+    // 02:30 UTC is the previous evening in New York, in winter (UTC-5) and summer (UTC-4).
+    const winter = Date.UTC(2026, 0, 15, 2, 30);
+    const summer = Date.UTC(2026, 6, 15, 3, 30);
+    const kolkata = Date.UTC(2026, 0, 15, 19, 0); // 00:30 next day at UTC+5:30
+    const ny = aggregate(
+      [
+        { profileId: 1, name: 'x', occurredAt: winter, value: null },
+        { profileId: 1, name: 'x', occurredAt: summer, value: null },
+      ],
+      dayInTimeZone('America/New_York'),
+    );
+    expect(ny.activity.map((a) => a.day)).toEqual(['2026-01-14', '2026-07-14']);
+    expect(ny.rollups.map((r) => r.day)).toEqual(['2026-01-15', '2026-07-15']);
+    const india = aggregate([{ profileId: 2, name: 'x', occurredAt: kolkata, value: null }], dayInTimeZone('Asia/Kolkata'));
+    expect(india.activity).toEqual([{ profileId: 2, day: '2026-01-16' }]);
+    expect(dayInTimeZone('UTC')(kolkata)).toBe('2026-01-15');
   });
 });
 

@@ -34,7 +34,8 @@ import { DAY_MS, durationMs, utcDay } from '../time';
 import { EARTH_RADIUS_KM } from '../geo';
 import { PROMOTED_NUMBER_COLUMNS, PROMOTED_STRING_COLUMNS, PROMOTED_TIME_COLUMNS } from './load-facts';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect } from '../../store/dialect';
+import type { Dialect } from '../../store/dialect';
 
 export interface Sql {
   sql: string;

@@ -1,3 +1,4 @@
+import { dialectOf } from '../../store/dialect';
 /**
  * Batch membership: a rule over all profiles at once. The SQL compiled by `compileRuleToSql`
  * decides every profile it can; the rest of its superset prefilter is loaded in batches
@@ -29,10 +30,7 @@ export interface MatchOptions extends Omit<SqlCompileOptions, 'dialect'> {
   batchSize?: number;
 }
 
-export function dialectOf(knex: Knex): Dialect {
-  const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'postgres' : 'sqlite';
-}
+export { dialectOf };
 
 function compiled(knex: Knex, rule: Rule, options: MatchOptions): CompiledSql {
   return compileRuleToSql(rule, { ...options, dialect: options.dialect ?? dialectOf(knex) });
