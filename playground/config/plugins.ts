@@ -26,6 +26,12 @@ export default ({ env }: { env: any }) => ({
     resolve: env('SEGMENTS_PLUGIN_PATH', '') || findPluginRoot(__dirname),
     config: {
       analytics: { timeZone: env('SEGMENTS_REPORTING_TIME_ZONE', 'UTC') },
+      segments: {
+        preview: {
+          exactBudgetMs: env.int('SEGMENTS_PREVIEW_BUDGET_MS', 1000),
+          sampleSize: env.int('SEGMENTS_PREVIEW_SAMPLE_SIZE', 50000),
+        },
+      },
       scheduler: {
         enabled: env.bool('SEGMENTS_SCHEDULER_ENABLED', true),
         leaseTtlSeconds: env.int('SEGMENTS_LEASE_TTL_SECONDS', 60),

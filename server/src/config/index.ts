@@ -64,6 +64,15 @@ export const pluginConfigSchema = z
         /** `/me` keeps a visitor's profile and rollups this long (their own events clear it). */
         cacheTtlSeconds: z.number().int().min(0).max(3600).default(30),
         cacheMaxProfiles: z.number().int().min(1).max(1_000_000).default(10_000),
+        preview: z
+          .object({
+            /** Above this predicted time the builder's preview estimates the size. */
+            exactBudgetMs: z.number().int().min(0).max(60_000).default(1000),
+            /** Profiles in the estimation sample (the estimate is within ±0.44% of all profiles at this size). */
+            sampleSize: z.number().int().min(1000).max(1_000_000).default(50_000),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

@@ -45,11 +45,16 @@ const activityInsert = (db: Db, days: { profileId: number; day: string }[]) =>
 
 /** Adds counts and sums to existing rollup rows (insert or add, one statement per chunk). */
 export async function addRollups(db: Db, deltas: RollupDelta[]): Promise<void> {
-  for (let i = 0; i < deltas.length; i += INSERT_CHUNK) await rollupUpsert(db, deltas.slice(i, i + INSERT_CHUNK));
+  for (let i = 0; i < deltas.length; i += INSERT_CHUNK)
+    await rollupUpsert(db, deltas.slice(i, i + INSERT_CHUNK));
 }
 
-export async function addActivityDays(db: Db, days: { profileId: number; day: string }[]): Promise<void> {
-  for (let i = 0; i < days.length; i += INSERT_CHUNK) await activityInsert(db, days.slice(i, i + INSERT_CHUNK));
+export async function addActivityDays(
+  db: Db,
+  days: { profileId: number; day: string }[]
+): Promise<void> {
+  for (let i = 0; i < days.length; i += INSERT_CHUNK)
+    await activityInsert(db, days.slice(i, i + INSERT_CHUNK));
 }
 
 /**
@@ -57,10 +62,17 @@ export async function addActivityDays(db: Db, days: { profileId: number; day: st
  * writes go in one statement (data-modifying CTEs always run to completion), saving two round
  * trips per request; each touches a different table, so the shared snapshot is harmless.
  */
-async function writeTotals(db: Db, totals: Aggregate, requesterTouch: Knex.QueryBuilder | undefined) {
+async function writeTotals(
+  db: Db,
+  totals: Aggregate,
+  requesterTouch: Knex.QueryBuilder | undefined
+) {
   const small = totals.rollups.length <= INSERT_CHUNK && totals.activity.length <= INSERT_CHUNK;
   if (dialectOf(db as Knex) === 'postgres' && small && totals.rollups.length) {
-    const parts = [rollupUpsert(db, totals.rollups).toSQL(), activityInsert(db, totals.activity).toSQL()];
+    const parts = [
+      rollupUpsert(db, totals.rollups).toSQL(),
+      activityInsert(db, totals.activity).toSQL(),
+    ];
     const main = requesterTouch ? requesterTouch.toSQL() : { sql: 'select 1', bindings: [] };
     await db.raw(`with r as (${parts[0].sql}), a as (${parts[1].sql}) ${main.sql}`, [
       ...parts[0].bindings,
@@ -189,7 +201,9 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
     const totals = aggregate(stored, input.activityDay);
     // The request's context describes the requesting device: it only goes on the requester's
     // profile, never on profiles an API-token caller names per event.
-    const requesterId = input.defaultTarget ? profileOf.get(targetKey(input.defaultTarget)) : undefined;
+    const requesterId = input.defaultTarget
+      ? profileOf.get(targetKey(input.defaultTarget))
+      : undefined;
     const seen = [...new Set(profileOf.values())].map((id) => ({
       id,
       lastSeenAt: totals.lastSeen.get(id) ?? input.now,
@@ -203,7 +217,10 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
           {
             ...requester,
             ...(input.context
-              ? { context: storedContext(input.context), columns: promotedFromContext(input.context) }
+              ? {
+                  context: storedContext(input.context),
+                  columns: promotedFromContext(input.context),
+                }
               : {}),
           },
           input.now

@@ -31,7 +31,10 @@ export interface Aggregate {
  * Rollup days are UTC (the rule language's windows count UTC days); activity days use
  * `activityDay`, the reporting time zone's calendar (UTC unless configured).
  */
-export function aggregate(events: StoredEvent[], activityDay: (epochMs: number) => string = utcDay): Aggregate {
+export function aggregate(
+  events: StoredEvent[],
+  activityDay: (epochMs: number) => string = utcDay
+): Aggregate {
   const rollups = new Map<string, RollupDelta>();
   const activity = new Map<string, { profileId: number; day: string }>();
   const lastSeen = new Map<number, number>();
@@ -50,7 +53,10 @@ export function aggregate(events: StoredEvent[], activityDay: (epochMs: number) 
     delta.valueSum += event.value ?? 0;
     rollups.set(key, delta);
     const localDay = activityDay === utcDay ? day : activityDay(event.occurredAt);
-    activity.set(`${event.profileId}\u0000${localDay}`, { profileId: event.profileId, day: localDay });
+    activity.set(`${event.profileId}\u0000${localDay}`, {
+      profileId: event.profileId,
+      day: localDay,
+    });
     lastSeen.set(event.profileId, Math.max(lastSeen.get(event.profileId) ?? 0, event.occurredAt));
     firstSeen.set(
       event.profileId,

@@ -69,7 +69,9 @@ const clientContextSchema = z
       .string()
       .max(64)
       .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
-    locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 locale such as de-DE'),
+    locale: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 locale such as de-DE'),
     referrer: shortText(2000),
     utm: z
       .object({
@@ -147,11 +149,7 @@ function eventSchema(options: ValidationOptions) {
         .refine((t) => t >= oldest, `is older than the ${options.rawEventsDays}-day retention`)
         .optional(),
       properties: jsonObjectSchema('properties', EVENT_LIMITS.maxPropertiesBytes).optional(),
-      messageId: z
-        .string()
-        .min(1)
-        .max(EVENT_LIMITS.maxMessageIdLength)
-        .optional(),
+      messageId: z.string().min(1).max(EVENT_LIMITS.maxMessageIdLength).optional(),
       userId: identityField(z.number().int().positive()),
       anonymousId: identityField(
         z.string().regex(ANONYMOUS_ID_PATTERN, 'must be 8–64 characters of A–Z, a–z, 0–9, _ or -')
@@ -194,7 +192,10 @@ const issuesToErrors = (error: z.ZodError, prefix: (string | number)[]): FieldEr
 /** Validates a whole batch; see the module comment for the two levels of failure. */
 export function validateBatch(body: unknown, options: ValidationOptions): BatchResult {
   if (!isPlainObject(body)) {
-    return { ok: false, errors: [{ path: '(body)', message: 'must be a JSON object with an events array' }] };
+    return {
+      ok: false,
+      errors: [{ path: '(body)', message: 'must be a JSON object with an events array' }],
+    };
   }
   const unknownKeys = Object.keys(body).filter((key) => key !== 'events' && key !== 'context');
   if (unknownKeys.length) {

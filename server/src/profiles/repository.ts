@@ -152,8 +152,12 @@ export async function ensureProfiles(
   now: number
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  const users = [...new Set(targets.flatMap((t) => ('userId' in t.target ? [t.target.userId] : [])))];
-  const anons = [...new Set(targets.flatMap((t) => ('anonymousId' in t.target ? [t.target.anonymousId] : [])))];
+  const users = [
+    ...new Set(targets.flatMap((t) => ('userId' in t.target ? [t.target.userId] : []))),
+  ];
+  const anons = [
+    ...new Set(targets.flatMap((t) => ('anonymousId' in t.target ? [t.target.anonymousId] : []))),
+  ];
   const seen = new Map<string, number>();
   for (const { target, seenAt } of targets) {
     const key = profileTargetKey(target);
@@ -170,21 +174,32 @@ export async function ensureProfiles(
           if (u.length) q.whereIn('user_id', u);
           if (a.length) q.orWhereIn('anonymous_id', a);
         });
-      const rows: { src: string; id: number | string; user_id: number | string | null; anonymous_id: string | null }[] =
-        a.length
-          ? await direct.unionAll(
-              db(TABLES.identities)
-                .select(db.raw("'i' as src"), 'profile_id as id', db.raw('null as user_id'), 'value as anonymous_id')
-                .where('kind', 'anonymous')
-                .whereIn('value', a)
-            )
-          : await direct;
+      const rows: {
+        src: string;
+        id: number | string;
+        user_id: number | string | null;
+        anonymous_id: string | null;
+      }[] = a.length
+        ? await direct.unionAll(
+            db(TABLES.identities)
+              .select(
+                db.raw("'i' as src"),
+                'profile_id as id',
+                db.raw('null as user_id'),
+                'value as anonymous_id'
+              )
+              .where('kind', 'anonymous')
+              .whereIn('value', a)
+          )
+        : await direct;
       const wantedUsers = new Set(u);
       const wantedAnons = new Set(a);
       for (const src of ['p', 'i']) {
         for (const r of rows.filter((row) => row.src === src)) {
-          if (r.user_id !== null && wantedUsers.has(Number(r.user_id))) ids.set(`u:${Number(r.user_id)}`, Number(r.id));
-          if (r.anonymous_id !== null && wantedAnons.has(r.anonymous_id)) ids.set(`a:${r.anonymous_id}`, Number(r.id));
+          if (r.user_id !== null && wantedUsers.has(Number(r.user_id)))
+            ids.set(`u:${Number(r.user_id)}`, Number(r.id));
+          if (r.anonymous_id !== null && wantedAnons.has(r.anonymous_id))
+            ids.set(`a:${r.anonymous_id}`, Number(r.id));
         }
       }
     }
@@ -205,14 +220,17 @@ export async function ensureProfiles(
   ] as const) {
     const keys = missing.filter((k) => k.startsWith(prefix));
     for (let i = 0; i < keys.length; i += 200) {
-      const inserted: { id: number | string; user_id?: number | string; anonymous_id?: string }[] = await db(
-        TABLES.profiles
-      )
-        .insert(keys.slice(i, i + 200).map(rowOf))
-        .onConflict(column)
-        .ignore()
-        .returning(['id', column]);
-      for (const r of inserted) ids.set(`${prefix}${column === 'user_id' ? Number(r.user_id) : r.anonymous_id}`, Number(r.id));
+      const inserted: { id: number | string; user_id?: number | string; anonymous_id?: string }[] =
+        await db(TABLES.profiles)
+          .insert(keys.slice(i, i + 200).map(rowOf))
+          .onConflict(column)
+          .ignore()
+          .returning(['id', column]);
+      for (const r of inserted)
+        ids.set(
+          `${prefix}${column === 'user_id' ? Number(r.user_id) : r.anonymous_id}`,
+          Number(r.id)
+        );
     }
   }
   // Rows another writer inserted between our lookup and insert were ignored: read them back.
@@ -327,7 +345,12 @@ export type ProfileTouch = {
 };
 
 /** The last/first-seen (and context) update of one profile, unexecuted (callers may batch it). */
-export function touchProfileQuery(db: Db, id: number, update: ProfileTouch, now: number): Knex.QueryBuilder {
+export function touchProfileQuery(
+  db: Db,
+  id: number,
+  update: ProfileTouch,
+  now: number
+): Knex.QueryBuilder {
   const k = db as Knex;
   return db(TABLES.profiles)
     .where('id', id)
@@ -347,7 +370,12 @@ export function touchProfileQuery(db: Db, id: number, update: ProfileTouch, now:
     });
 }
 
-export async function touchProfile(db: Db, id: number, update: ProfileTouch, now: number): Promise<void> {
+export async function touchProfile(
+  db: Db,
+  id: number,
+  update: ProfileTouch,
+  now: number
+): Promise<void> {
   await touchProfileQuery(db, id, update, now);
 }
 
@@ -365,7 +393,9 @@ export async function touchSeenBulk(
   for (let i = 0; i < seen.length; i += 300) {
     const chunk = seen.slice(i, i + 300);
     const bindings = chunk.flatMap((p) => [p.id, p.lastSeenAt, p.firstSeenAt]);
-    const values = chunk.map(() => (postgres ? '(?::bigint, ?::bigint, ?::bigint)' : '(?, ?, ?)')).join(', ');
+    const values = chunk
+      .map(() => (postgres ? '(?::bigint, ?::bigint, ?::bigint)' : '(?, ?, ?)'))
+      .join(', ');
     const source = postgres
       ? `(values ${values}) as v(id, l, f)`
       : `(select column1 as id, column2 as l, column3 as f from (values ${values})) as v`;

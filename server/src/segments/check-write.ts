@@ -13,6 +13,33 @@ export interface SegmentWrite {
   documentId?: string;
   key: string;
   rule: unknown;
+  /** Only when the write sets it. */
+  uses?: unknown;
+}
+
+/** What a segment is for: real-time personalisation (`/me`, content, banners) and campaigns. */
+export const SEGMENT_USES = ['personalisation', 'campaigns'] as const;
+export type SegmentUse = (typeof SEGMENT_USES)[number];
+
+/** Problems with a `uses` value: a list of distinct known uses (empty = parked). */
+export function checkUses(uses: unknown): FieldError[] {
+  if (!Array.isArray(uses)) {
+    return [{ path: 'uses', message: `must be a list of: ${SEGMENT_USES.join(', ')}` }];
+  }
+  const errors: FieldError[] = [];
+  uses.forEach((use, i) => {
+    if (!SEGMENT_USES.includes(use as SegmentUse)) {
+      errors.push({ path: `uses[${i}]`, message: `must be one of: ${SEGMENT_USES.join(', ')}` });
+    } else if (uses.indexOf(use) !== i) {
+      errors.push({ path: `uses[${i}]`, message: `"${String(use)}" is listed twice` });
+    }
+  });
+  return errors;
+}
+
+/** A stored `uses` value read leniently: missing (older rows) means every use. */
+export function usesOf(stored: unknown): SegmentUse[] {
+  return Array.isArray(stored) ? SEGMENT_USES.filter((u) => stored.includes(u)) : [...SEGMENT_USES];
 }
 
 /**
@@ -28,7 +55,7 @@ export function checkSegmentWrite(
 ): FieldError[] {
   const others = existing.filter((s) => s.documentId !== write.documentId);
   const otherKeys = new Set(others.map((s) => s.key));
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = write.uses === undefined ? [] : checkUses(write.uses);
 
   if (otherKeys.has(write.key)) {
     errors.push({ path: 'key', message: `another segment already uses the key "${write.key}"` });

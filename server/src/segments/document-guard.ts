@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { PluginConfig } from '../config';
-import { checkSegmentWrite, referrersOf, type StoredSegment } from './check-write';
+import { checkSegmentWrite, referrersOf, SEGMENT_USES, type StoredSegment } from './check-write';
 import { TABLES } from '../store/tables';
 
 export const SEGMENT_UID = 'plugin::segments.segment';
+
+/** Read-only attributes written by the recompute (`writable: false` in the schema). */
+export const COMPUTED_FIELDS = ['computedSize', 'computedAt'] as const;
 
 /**
  * A document-service middleware: every create or update of a segment — from the Content Manager,
@@ -32,10 +35,14 @@ export function registerSegmentWriteGuard(strapi: Core.Strapi): void {
       ? existing.find((s) => s.documentId === params.documentId)
       : undefined;
     const data = params.data ?? {};
+    // Size and time of the last computation are the recompute's to write, nobody else's.
+    for (const field of COMPUTED_FIELDS) delete data[field];
+    if (context.action === 'create' && data.uses === undefined) data.uses = [...SEGMENT_USES];
     const write = {
       documentId: params.documentId,
       key: String(data.key ?? current?.key ?? ''),
       rule: 'rule' in data ? data.rule : current?.rule,
+      ...('uses' in data ? { uses: data.uses } : {}),
     };
     const config = strapi.config.get('plugin::segments') as PluginConfig;
     const problems = checkSegmentWrite(write, existing, {

@@ -19,11 +19,21 @@ const MAX_REPORTED_REJECTIONS = 100;
  * Re-importing is idempotent for events that carry a messageId and are still stored raw.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async importStream(stream: Readable, format: ImportFormat, now: number = Date.now()): Promise<ImportReport> {
+  async importStream(
+    stream: Readable,
+    format: ImportFormat,
+    now: number = Date.now()
+  ): Promise<ImportReport> {
     const { retention, analytics } = strapi.config.get('plugin::segments') as PluginConfig;
     const activityDay = dayInTimeZone(analytics.timeZone);
     const knex = getService(strapi, 'store').knex();
-    const report: ImportReport = { lines: 0, accepted: 0, duplicates: 0, rejectedCount: 0, rejected: [] };
+    const report: ImportReport = {
+      lines: 0,
+      accepted: 0,
+      duplicates: 0,
+      rejectedCount: 0,
+      rejected: [],
+    };
     let header: string[] | null = null;
     let pending: { line: number; event: unknown }[] = [];
 
@@ -75,11 +85,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         continue;
       }
       report.lines += 1;
-      const event = format === 'csv' ? csvRowToEvent(header as string[], splitCsvLine(line)) : ndjsonLineToEvent(line);
+      const event =
+        format === 'csv'
+          ? csvRowToEvent(header as string[], splitCsvLine(line))
+          : ndjsonLineToEvent(line);
       if (event === undefined) {
         report.rejectedCount += 1;
         if (report.rejected.length < MAX_REPORTED_REJECTIONS) {
-          report.rejected.push({ line: lineNumber, errors: [{ path: '(line)', message: 'is not valid JSON' }] });
+          report.rejected.push({
+            line: lineNumber,
+            errors: [{ path: '(line)', message: 'is not valid JSON' }],
+          });
         }
         continue;
       }

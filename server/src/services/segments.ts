@@ -1,8 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from '../config';
 import type { Rule } from '../rules';
-import { countMatchingProfiles, streamMatchingProfileIds } from '../rules/sql';
+import { countMatchingProfiles, sampledProfileSql, streamMatchingProfileIds } from '../rules/sql';
 import { SEGMENT_UID } from '../segments/document-guard';
+import { usesOf } from '../segments/check-write';
+import {
+  estimateSize,
+  exactWouldExceed,
+  samplingPlan,
+  type SizeEstimate,
+} from '../segments/estimate';
+import { countProfiles } from '../profiles/repository';
 import { dependencyOrder } from '../segments/order';
 import { recomputeSegment, type RecomputeResult } from '../segments/recompute';
 import { TABLES } from '../store/tables';
@@ -23,6 +31,7 @@ interface StoredSegment {
   key: string;
   rule: Rule;
   status: 'active' | 'archived';
+  uses: unknown;
 }
 
 /** Batch memberships: recompute (scheduled, on one instance at a time), members, sizes, preview. */
@@ -32,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const all = async () =>
     (await strapi.db
       .query(SEGMENT_UID)
-      .findMany({ select: ['documentId', 'key', 'rule', 'status'] })) as StoredSegment[];
+      .findMany({ select: ['documentId', 'key', 'rule', 'status', 'uses'] })) as StoredSegment[];
   const keyToId = (segments: StoredSegment[]) =>
     new Map(segments.map((s) => [s.key, s.documentId]));
   const membersOf = (key: string, ids: ReadonlyMap<string, string>) =>
@@ -43,13 +52,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   // Request path caches: compiled active segments (shared by all visitors, refreshed every few
   // seconds and on every segment write) and each visitor's facts (cleared by their own writes).
   const LIVE_TTL_MS = 5_000;
-  let live: { segments: LiveSegment[]; at: number } | null = null;
+  let live: { segments: LiveSegment[]; reported: Set<string>; at: number } | null = null;
   let factsCache: LruCache<number, ProfileFacts> | null = null;
   const facts = () =>
     (factsCache ??= new LruCache(
       config().segments.cacheMaxProfiles,
       config().segments.cacheTtlSeconds * 1000
     ));
+
+  /** The segment's read-only computedSize / computedAt (through the query engine: no guard). */
+  const recordComputed = async (result: RecomputeResult) => {
+    await strapi.db.query(SEGMENT_UID).update({
+      where: { documentId: result.segmentId },
+      data: { computedSize: result.size, computedAt: new Date(result.computedAt) },
+    });
+    return result;
+  };
 
   return {
     /** Problems with a rule as the admin would save it now, paths rooted at `rule`. */
@@ -67,8 +85,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       context: RequestContext | undefined
     ): Promise<string[]> {
       if (!live || Date.now() - live.at > LIVE_TTL_MS) {
+        const active = (await all()).filter((s) => s.status !== 'archived');
         live = {
-          segments: prepareLiveSegments((await all()).filter((s) => s.status !== 'archived')),
+          // All active segments are evaluated (a personalisation segment may reference a
+          // campaign-only one); only personalisation segments are reported to the visitor.
+          segments: prepareLiveSegments(active),
+          reported: new Set(
+            active.filter((s) => usesOf(s.uses).includes('personalisation')).map((s) => s.key)
+          ),
           at: Date.now(),
         };
       }
@@ -84,7 +108,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // The current request's context wins over the last one stored on the profile.
         if (cached) profile = { ...cached, context: { ...cached.context, ...context } };
       }
-      return liveSegmentKeys(profile, live.segments, { now, retentionDays });
+      const reported = live.reported;
+      return liveSegmentKeys(profile, live.segments, { now, retentionDays }).filter((key) =>
+        reported.has(key)
+      );
     },
 
     /** A visitor's data changed (event, traits, merge, deletion): drop their cached facts. */
@@ -102,14 +129,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = await all();
       const segment = segments.find((s) => s.documentId === documentId);
       if (!segment) return null;
-      return recomputeSegment(
-        knex(),
-        { id: segment.documentId, key: segment.key, rule: segment.rule },
-        {
-          now: new Date(),
-          retentionDays: config().retention.rawEventsDays,
-          keyToId: keyToId(segments),
-        }
+      return recordComputed(
+        await recomputeSegment(
+          knex(),
+          { id: segment.documentId, key: segment.key, rule: segment.rule },
+          {
+            now: new Date(),
+            retentionDays: config().retention.rawEventsDays,
+            keyToId: keyToId(segments),
+          }
+        )
       );
     },
 
@@ -127,10 +156,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           for (const segment of dependencyOrder(segments.filter((s) => s.status !== 'archived'))) {
             if (signal.aborted) break; // another instance took over: let it finish the job
             results.push(
-              await recomputeSegment(
-                knex(),
-                { id: segment.documentId, key: segment.key, rule: segment.rule },
-                { now: new Date(), retentionDays: config().retention.rawEventsDays, keyToId: ids }
+              await recordComputed(
+                await recomputeSegment(
+                  knex(),
+                  { id: segment.documentId, key: segment.key, rule: segment.rule },
+                  { now: new Date(), retentionDays: config().retention.rawEventsDays, keyToId: ids }
+                )
               )
             );
           }
@@ -193,9 +224,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         retentionDays: config().retention.rawEventsDays,
         segmentMembers: (key: string) => membersOf(key, ids),
       };
-      const size = await countMatchingProfiles(knex(), rule, options);
+      const { exactBudgetMs, sampleSize: estimationSample } = config().segments.preview;
+      const total = await countProfiles(knex());
+      const plan = samplingPlan(total, estimationSample);
+      let estimate: SizeEstimate | null = null;
+      if (plan) {
+        // Time the rule on the sample: if the whole table would take longer, answer from it.
+        const started = performance.now();
+        const sampled = sampledProfileSql('id', plan);
+        const matches = await countMatchingProfiles(knex(), rule, { ...options, sample: plan });
+        const sampledCount = Number(
+          (
+            (await knex()(TABLES.profiles)
+              .count({ n: '*' })
+              .whereRaw(sampled.sql, sampled.bindings)
+              .first()) as { n: number | string } | undefined
+          )?.n ?? 0
+        );
+        if (exactWouldExceed(performance.now() - started, plan.modulus, exactBudgetMs)) {
+          estimate = estimateSize(matches, sampledCount, total);
+        }
+      }
+      const size = estimate ? estimate.size : await countMatchingProfiles(knex(), rule, options);
+      const sampleOptions = estimate && plan ? { ...options, sample: plan } : options;
       const sampleIds: number[] = [];
-      for await (const batch of streamMatchingProfileIds(knex(), rule, options)) {
+      for await (const batch of streamMatchingProfileIds(knex(), rule, sampleOptions)) {
         sampleIds.push(...batch.slice(0, sampleSize - sampleIds.length));
         if (sampleIds.length >= sampleSize) break;
       }
@@ -207,7 +260,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         : [];
       return {
         size,
-        estimated: false,
+        estimated: estimate !== null,
+        ...(estimate
+          ? { interval: { low: estimate.low, high: estimate.high, confidence: 0.95 } }
+          : {}),
         sample: sample.map(
           (p: {
             id: number | string;

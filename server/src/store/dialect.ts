@@ -5,5 +5,7 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export function dialectOf(knex: Knex): Dialect {
   const client = String((knex.client as { config?: { client?: unknown } }).config?.client ?? '');
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'postgres' : 'sqlite';
+  return client === 'pg' || client === 'postgres' || client === 'postgresql'
+    ? 'postgres'
+    : 'sqlite';
 }

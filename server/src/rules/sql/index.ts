@@ -8,10 +8,21 @@ import type { Knex } from 'knex';
 import { TABLES } from '../../store/tables';
 import type { Rule, SavedGroups } from '../types';
 import { compileRule } from '../evaluate';
-import { compileRuleToSql, type CompiledSql, type SqlCompileOptions, type Dialect } from './compile';
+import {
+  compileRuleToSql,
+  type CompiledSql,
+  type SqlCompileOptions,
+  type Dialect,
+} from './compile';
 import { loadProfileFacts } from './load-facts';
 
-export { compileRuleToSql, type CompiledSql, type SqlCompileOptions, type Dialect, type Sql } from './compile';
+export {
+  compileRuleToSql,
+  type CompiledSql,
+  type SqlCompileOptions,
+  type Dialect,
+  type Sql,
+} from './compile';
 export {
   loadProfileFacts,
   profileFacts,
@@ -28,6 +39,11 @@ export interface MatchOptions extends Omit<SqlCompileOptions, 'dialect'> {
   savedGroups?: SavedGroups;
   /** Profiles loaded and evaluated in memory at a time (default 1000). */
   batchSize?: number;
+  /**
+   * Only profiles whose hashed id ≡ remainder (mod modulus): a pseudo-random 1/modulus sample
+   * of profiles (see `sampledProfileSql`), for estimates of slow counts.
+   */
+  sample?: { modulus: number; remainder: number };
 }
 
 export { dialectOf };
@@ -42,6 +58,29 @@ function compiled(knex: Knex, rule: Rule, options: MatchOptions): CompiledSql {
  * The candidate ids themselves are read in one query (ids only: 8 bytes a profile), so the
  * compiled subqueries run once rather than once a page.
  */
+/** The sample restriction of `options`, as a predicate over `p` (TRUE without one). */
+// Callers parenthesise the compiled predicates next to it: knex joins `whereRaw` fragments with
+// a bare AND, and a compiled predicate may be a top-level OR.
+function sampleFilter(options: MatchOptions): { sql: string; bindings: Knex.Value[] } {
+  if (!options.sample) return { sql: '1 = 1', bindings: [] };
+  return sampledProfileSql('p.id', options.sample);
+}
+
+/**
+ * `column` is in the sample: a multiplicative (Knuth golden-ratio) hash of the id modulo a prime, then modulo
+ * `modulus`. Hashing (rather than `id % modulus`) keeps the sample from lining up with any
+ * periodic pattern in ids; for ids below 3.4 billion the product fits in a signed 64-bit integer.
+ */
+export function sampledProfileSql(
+  column: string,
+  sample: { modulus: number; remainder: number }
+): { sql: string; bindings: Knex.Value[] } {
+  return {
+    sql: `((${column} * 2654435761) % 4294967291) % ? = ?`,
+    bindings: [sample.modulus, sample.remainder],
+  };
+}
+
 export async function* streamMatchingProfileIds(
   knex: Knex,
   rule: Rule,
@@ -49,12 +88,14 @@ export async function* streamMatchingProfileIds(
 ): AsyncGenerator<number[]> {
   const plan = compiled(knex, rule, options);
   const batchSize = options.batchSize ?? 1000;
+  const sample = sampleFilter(options);
   if (plan.exact) {
     const ids = (
       await knex
         .select('p.id')
         .from(`${TABLES.profiles} as p`)
-        .whereRaw(plan.sure.sql, plan.sure.bindings as Knex.Value[])
+        .whereRaw(sample.sql, sample.bindings)
+        .whereRaw(`(${plan.sure.sql})`, plan.sure.bindings as Knex.Value[])
         .orderBy('p.id')
     ).map((row: { id: number | string }) => Number(row.id));
     for (let i = 0; i < ids.length; i += batchSize) yield ids.slice(i, i + batchSize);
@@ -70,7 +111,8 @@ export async function* streamMatchingProfileIds(
         )
       )
       .from(`${TABLES.profiles} as p`)
-      .whereRaw(plan.maybe.sql, plan.maybe.bindings as Knex.Value[])
+      .whereRaw(sample.sql, sample.bindings)
+      .whereRaw(`(${plan.maybe.sql})`, plan.maybe.bindings as Knex.Value[])
       .orderBy('p.id')
   ).map((row: { sid: number | string }) => Number(row.sid));
 
@@ -142,10 +184,12 @@ export async function countMatchingProfiles(
 ): Promise<number> {
   const plan = compiled(knex, rule, options);
   if (plan.exact) {
+    const sample = sampleFilter(options);
     const row = await knex
       .count({ n: '*' })
       .from(`${TABLES.profiles} as p`)
-      .whereRaw(plan.sure.sql, plan.sure.bindings as Knex.Value[])
+      .whereRaw(sample.sql, sample.bindings)
+      .whereRaw(`(${plan.sure.sql})`, plan.sure.bindings as Knex.Value[])
       .first();
     return Number((row as { n: number | string } | undefined)?.n ?? 0);
   }
