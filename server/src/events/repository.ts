@@ -11,6 +11,7 @@ import {
 } from '../profiles/repository';
 import { aggregate, type Aggregate, type RollupDelta, type StoredEvent } from './rollups';
 import { dialectOf } from '../store/dialect';
+import { insertValues, returnedRows } from '../store/insert';
 import type { EnrichedContext } from './context';
 import type { NormalizedEvent } from './validate';
 
@@ -18,30 +19,28 @@ type Db = Knex | Knex.Transaction;
 
 const INSERT_CHUNK = 200;
 
-const rollupUpsert = (db: Db, deltas: RollupDelta[]) => {
-  const k = db as Knex;
-  return db(TABLES.rollups)
-    .insert(
-      deltas.map((d) => ({
-        profile_id: d.profileId,
-        event: d.event,
-        day: d.day,
-        count: d.count,
-        value_sum: d.valueSum,
-      }))
-    )
-    .onConflict(['profile_id', 'event', 'day'])
-    .merge({
-      count: k.raw('??.count + excluded.count', [TABLES.rollups]),
-      value_sum: k.raw('??.value_sum + excluded.value_sum', [TABLES.rollups]),
-    });
-};
+const rollupUpsert = (db: Db, deltas: RollupDelta[]) =>
+  insertValues(
+    db,
+    TABLES.rollups,
+    deltas.map((d) => ({
+      profile_id: d.profileId,
+      event: d.event,
+      day: d.day,
+      count: d.count,
+      value_sum: d.valueSum,
+    })),
+    'on conflict (profile_id, event, day) do update set count = ??.count + excluded.count, value_sum = ??.value_sum + excluded.value_sum',
+    [TABLES.rollups, TABLES.rollups]
+  );
 
 const activityInsert = (db: Db, days: { profileId: number; day: string }[]) =>
-  db(TABLES.activityDays)
-    .insert(days.map((d) => ({ profile_id: d.profileId, day: d.day })))
-    .onConflict(['profile_id', 'day'])
-    .ignore();
+  insertValues(
+    db,
+    TABLES.activityDays,
+    days.map((d) => ({ profile_id: d.profileId, day: d.day })),
+    'on conflict (profile_id, day) do nothing'
+  );
 
 /** Adds counts and sums to existing rollup rows (insert or add, one statement per chunk). */
 export async function addRollups(db: Db, deltas: RollupDelta[]): Promise<void> {
@@ -178,16 +177,19 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
     }
     const total = rows.length + stored.length;
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const inserted: {
+      const inserted = returnedRows<{
         profile_id: number | string;
         name: string;
         occurred_at: number | string;
         value: number | string | null;
-      }[] = await trx(TABLES.events)
-        .insert(rows.slice(i, i + INSERT_CHUNK))
-        .onConflict(['profile_id', 'message_id'])
-        .ignore()
-        .returning(['profile_id', 'name', 'occurred_at', 'value']);
+      }>(
+        await insertValues(
+          trx,
+          TABLES.events,
+          rows.slice(i, i + INSERT_CHUNK) as Record<string, Knex.Value>[],
+          'on conflict (profile_id, message_id) do nothing returning profile_id, name, occurred_at, value'
+        )
+      );
       for (const row of inserted) {
         stored.push({
           profileId: Number(row.profile_id),

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import type { Visitor } from '../identity/visitor';
 import { dialectOf } from '../store/dialect';
+import { insertValues, returnedRows } from '../store/insert';
 
 export interface ProfileRow {
   id: number;
@@ -220,12 +221,18 @@ export async function ensureProfiles(
   ] as const) {
     const keys = missing.filter((k) => k.startsWith(prefix));
     for (let i = 0; i < keys.length; i += 200) {
-      const inserted: { id: number | string; user_id?: number | string; anonymous_id?: string }[] =
-        await db(TABLES.profiles)
-          .insert(keys.slice(i, i + 200).map(rowOf))
-          .onConflict(column)
-          .ignore()
-          .returning(['id', column]);
+      const inserted = returnedRows<{
+        id: number | string;
+        user_id?: number | string;
+        anonymous_id?: string;
+      }>(
+        await insertValues(
+          db,
+          TABLES.profiles,
+          keys.slice(i, i + 200).map(rowOf),
+          `on conflict (${column}) do nothing returning id, ${column}`
+        )
+      );
       for (const r of inserted)
         ids.set(
           `${prefix}${column === 'user_id' ? Number(r.user_id) : r.anonymous_id}`,
@@ -248,10 +255,12 @@ export async function ensureProfiles(
     created_at: now,
   }));
   for (let i = 0; i < identities.length; i += 200) {
-    await db(TABLES.identities)
-      .insert(identities.slice(i, i + 200))
-      .onConflict(['kind', 'value'])
-      .ignore();
+    await insertValues(
+      db,
+      TABLES.identities,
+      identities.slice(i, i + 200),
+      'on conflict (kind, value) do nothing'
+    );
   }
   return ids;
 }

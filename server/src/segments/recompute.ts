@@ -1,8 +1,9 @@
 import crypto from 'crypto';
 import type { Knex } from 'knex';
 import type { Rule } from '../rules';
-import { streamMatchingProfileIds } from '../rules/sql';
+import { exactMatchingIdsSql, streamMatchingProfileIds } from '../rules/sql';
 import { TABLES } from '../store/tables';
+import { dialectOf } from '../store/dialect';
 
 export interface SegmentToCompute {
   /** The segment's documentId: memberships are keyed by it. */
@@ -24,7 +25,7 @@ export interface RecomputeResult {
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const STAGING_CHUNK = 500;
+const STAGING_CHUNK = 10_000;
 
 /**
  * Recomputes one segment's members as a diff: the new member set is staged in SQL, then — in one
@@ -41,19 +42,32 @@ export async function recomputeSegment(
   const started = Date.now();
   const runId = crypto.randomUUID();
   const at = options.now.getTime();
+  const matchOptions = {
+    now: options.now,
+    retentionDays: options.retentionDays,
+    segmentMembers: (key: string) =>
+      knex(TABLES.memberships)
+        .select('profile_id')
+        .where('segment_id', options.keyToId.get(key) ?? `missing:${key}`),
+  };
   try {
-    for await (const ids of streamMatchingProfileIds(knex, segment.rule, {
-      now: options.now,
-      retentionDays: options.retentionDays,
-      segmentMembers: (key: string) =>
-        knex(TABLES.memberships)
-          .select('profile_id')
-          .where('segment_id', options.keyToId.get(key) ?? `missing:${key}`),
-    })) {
-      for (let i = 0; i < ids.length; i += STAGING_CHUNK) {
-        await knex(TABLES.membershipStaging).insert(
-          ids.slice(i, i + STAGING_CHUNK).map((profile_id) => ({ run_id: runId, profile_id }))
-        );
+    // Stage the new member set: in one INSERT … SELECT when SQL decides the rule alone, else
+    // streamed through the in-memory evaluator in batches.
+    let size = 0;
+    const exact = exactMatchingIdsSql(knex, segment.rule, matchOptions);
+    if (exact) {
+      await knex.raw(
+        `INSERT INTO ${TABLES.membershipStaging} (run_id, profile_id) SELECT ?, m.id FROM (${exact.sql}) m`,
+        [runId, ...exact.bindings]
+      );
+      const [row] = await knex(TABLES.membershipStaging).where('run_id', runId).count({ n: '*' });
+      size = Number((row as { n: number | string }).n);
+    } else {
+      for await (const ids of streamMatchingProfileIds(knex, segment.rule, matchOptions)) {
+        size += ids.length;
+        for (let i = 0; i < ids.length; i += STAGING_CHUNK) {
+          await stageProfileIds(knex, runId, ids.slice(i, i + STAGING_CHUNK));
+        }
       }
     }
 
@@ -62,20 +76,6 @@ export async function recomputeSegment(
       const staged = `SELECT s.profile_id FROM ${TABLES.membershipStaging} s WHERE s.run_id = ?`;
       const isMember = `EXISTS (SELECT 1 FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND m.profile_id = s.profile_id)`;
       const isStaged = `EXISTS (SELECT 1 FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND s.profile_id = m.profile_id)`;
-
-      const count = async (sql: string, bindings: Knex.Value[]) => {
-        const [row] = rows(await trx.raw(sql, bindings));
-        return Number(row?.n ?? 0);
-      };
-
-      const entered = await count(`SELECT COUNT(*) AS n FROM (${staged} AND NOT ${isMember}) x`, [
-        runId,
-        segment.id,
-      ]);
-      const exited = await count(
-        `SELECT COUNT(*) AS n FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND NOT ${isStaged}`,
-        [segment.id, runId]
-      );
 
       if (!initial) {
         await trx.raw(
@@ -91,21 +91,28 @@ export async function recomputeSegment(
           [segment.id, at, segment.id, runId]
         );
       }
-      await trx.raw(
-        `DELETE FROM ${TABLES.memberships} WHERE segment_id = ? AND NOT EXISTS
-           (SELECT 1 FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND s.profile_id = ${TABLES.memberships}.profile_id)`,
-        [segment.id, runId]
-      );
-      await trx.raw(
-        `INSERT INTO ${TABLES.memberships} (segment_id, profile_id, entered_at)
-         SELECT ?, s.profile_id, ? FROM ${TABLES.membershipStaging} s
-         WHERE s.run_id = ? AND NOT ${isMember}`,
-        [segment.id, at, runId, segment.id]
-      );
-      const size = await count(
-        `SELECT COUNT(*) AS n FROM ${TABLES.memberships} WHERE segment_id = ?`,
-        [segment.id]
-      );
+      const exited: number = await trx(TABLES.memberships)
+        .where('segment_id', segment.id)
+        .whereNotExists(
+          trx(`${TABLES.membershipStaging} as s`)
+            .select(trx.raw('1'))
+            .where('s.run_id', runId)
+            .whereRaw(`s.profile_id = ${TABLES.memberships}.profile_id`)
+        )
+        .delete();
+      // After the delete, every remaining member is staged: the newcomers are the difference.
+      const [previous] = await trx(TABLES.memberships)
+        .where('segment_id', segment.id)
+        .count({ n: '*' });
+      const entered = size - Number((previous as { n: number | string }).n);
+      if (entered > 0) {
+        await trx.raw(
+          `INSERT INTO ${TABLES.memberships} (segment_id, profile_id, entered_at)
+           SELECT ?, s.profile_id, ? FROM (${staged}) s
+           WHERE NOT ${isMember}`,
+          [segment.id, at, runId, segment.id]
+        );
+      }
       await trx(TABLES.sizeSnapshots)
         .insert({ segment_id: segment.id, day: day(at), size, computed_at: at })
         .onConflict(['segment_id', 'day'])
@@ -126,10 +133,18 @@ export async function recomputeSegment(
   }
 }
 
-/** `knex.raw` returns rows differently per driver: an array (SQLite) or `{ rows }` (Postgres). */
-function rows(result: unknown): Array<Record<string, unknown>> {
-  if (Array.isArray(result)) return result as Array<Record<string, unknown>>;
-  return ((result as { rows?: Array<Record<string, unknown>> }).rows ?? []) as Array<
-    Record<string, unknown>
-  >;
+/**
+ * Adds ids to a run's staging set with one bound JSON array per chunk (`json_each` on SQLite,
+ * `json_array_elements_text` on Postgres): a short statement however many ids, instead of a
+ * VALUES list SQLite must parse placeholder by placeholder.
+ */
+async function stageProfileIds(knex: Knex, runId: string, ids: number[]): Promise<void> {
+  const from =
+    dialectOf(knex) === 'postgres'
+      ? 'select ?, value::bigint from json_array_elements_text(?::json)'
+      : 'select ?, value from json_each(?)';
+  await knex.raw(`insert into ${TABLES.membershipStaging} (run_id, profile_id) ${from}`, [
+    runId,
+    JSON.stringify(ids),
+  ]);
 }

@@ -623,9 +623,15 @@ class Compiler {
       { now: this.options.now, retentionDays: this.options.retentionDays }
     );
     const measure = plan.measure;
-    if (plan.source === 'rollups' && (measure.kind === 'count' || measure.kind === 'activeDays')) {
-      const aggregate =
-        measure.kind === 'count' ? 'SUM(r.count)' : 'SUM(CASE WHEN r.count > 0 THEN 1 ELSE 0 END)';
+    if (measure.kind !== 'first' && measure.kind !== 'last' && plan.source === 'rollups') {
+      // The evaluator adds the same per-day rows (sum of `value`, nulls as 0); avg divides by
+      // the event count, and no rows means no match — the `zero` case below.
+      const aggregate = {
+        count: 'SUM(r.count)',
+        activeDays: 'SUM(CASE WHEN r.count > 0 THEN 1 ELSE 0 END)',
+        sum: 'SUM(r.value_sum)',
+        avg: 'SUM(r.value_sum) * 1.0 / SUM(r.count)',
+      }[measure.kind];
       const numberOnly: Source = {
         guard: { ...{ null: FALSE, string: FALSE, boolean: FALSE, array: FALSE, object: FALSE }, number: TRUE },
         num: sql(aggregate),

@@ -143,6 +143,24 @@ export async function* streamMatchingProfileIds(
   }
 }
 
+/**
+ * `SELECT p.id …` of every matching profile when the rule is decided entirely in SQL (so a
+ * caller can INSERT … SELECT it without the ids passing through JavaScript), else null.
+ */
+export function exactMatchingIdsSql(
+  knex: Knex,
+  rule: Rule,
+  options: MatchOptions
+): { sql: string; bindings: Knex.Value[] } | null {
+  const plan = compiled(knex, rule, options);
+  if (!plan.exact) return null;
+  const sample = sampleFilter(options);
+  return {
+    sql: `SELECT p.id FROM ${TABLES.profiles} p WHERE ${sample.sql} AND (${plan.sure.sql})`,
+    bindings: [...sample.bindings, ...(plan.sure.bindings as Knex.Value[])],
+  };
+}
+
 /** Which of `ids` belong to each referenced segment (for the in-memory step). */
 async function segmentMembership(
   knex: Knex,
