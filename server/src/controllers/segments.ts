@@ -5,6 +5,7 @@ import type { FieldError } from '../contracts';
 import { SEGMENT_UID } from '../segments/document-guard';
 import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
+import { loadCatalog } from '../segments/catalog';
 
 /** A positive integer query parameter, or a field error naming it. */
 function intParam(
@@ -27,6 +28,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     Boolean(await strapi.db.query(SEGMENT_UID).findOne({ where: { documentId }, select: ['id'] }));
 
   return {
+    /** GET /segments/segments/catalog — trait keys, event names and property keys for the builder. */
+    async catalog(ctx: Context) {
+      ctx.body = { data: await loadCatalog(getService(strapi, 'store').knex()) };
+    },
+
     /** POST /segments/segments/:documentId/recompute */
     async recompute(ctx: Context) {
       const result = await segments().recompute(ctx.params.documentId);

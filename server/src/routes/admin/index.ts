@@ -34,6 +34,12 @@ export default {
       handler: 'segments.sizes',
       config: { policies: can(ADMIN_ACTIONS.read) },
     },
+    {
+      method: 'GET',
+      path: '/segments/catalog',
+      handler: 'segments.catalog',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
     { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
     {
       method: 'POST',

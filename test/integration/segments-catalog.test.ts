@@ -1,0 +1,94 @@
+import request from 'supertest';
+import { adminToken } from './helpers/admin';
+import { insertProfiles } from './helpers/profiles-fixture';
+import { useStrapi } from './helpers/strapi';
+import type { SegmentCatalog } from '../../server/src/contracts';
+
+/** GET /segments/segments/catalog: the segment builder's autocompletion, read from the data. */
+describe('segment builder catalog', () => {
+  const app = useStrapi('catalog');
+  const today = new Date().toISOString().slice(0, 10);
+  const old = '2000-01-01';
+  const now = Date.now();
+
+  beforeAll(async () => {
+    await insertProfiles(app().knex, [
+      {
+        id: 1,
+        traits: { plan: 'pro', age: 31, address: { zip: '10115' } },
+        columns: { country: 'DE', city: 'Berlin', latitude: 52.5, longitude: 13.4 },
+        rollups: [{ event: 'purchase', day: today, count: 3, valueSum: 30 }],
+        events: [
+          {
+            name: 'purchase',
+            occurredAt: now - 1000,
+            value: 10,
+            properties: { sku: 'a-1', total: 10 },
+          },
+        ],
+      },
+      {
+        id: 2,
+        traits: { plan: 'free', newsletter: true },
+        columns: { country: 'DE', city: 'Hamburg' },
+        rollups: [
+          { event: 'purchase', day: today, count: 1, valueSum: 5 },
+          { event: 'signup', day: today, count: 1, valueSum: 0 },
+          { event: 'ancient', day: old, count: 9, valueSum: 0 },
+        ],
+        events: [
+          { name: 'signup', occurredAt: now - 2000, value: null, properties: { source: 'ad' } },
+        ],
+      },
+      { id: 3, traits: { plan: 'pro' }, columns: { country: 'FR' } },
+    ]);
+  });
+
+  it('lists trait keys with their types and values, countries by frequency, recent events with property keys', async () => {
+    const token = await adminToken(app(), { actions: ['plugin::segments.read'] });
+    const res = await request(app().server)
+      .get('/segments/segments/catalog')
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    const catalog = res.body.data as SegmentCatalog;
+    const trait = (key: string) => catalog.traits.find((t) => t.key === key);
+
+    expect(trait('plan')).toEqual({ key: 'plan', types: ['string'], values: ['pro', 'free'] });
+    expect(trait('age')).toEqual({ key: 'age', types: ['number'], values: [31] });
+    expect(trait('newsletter')).toMatchObject({ types: ['boolean'], values: [true] });
+    expect(trait('address')?.types).toEqual(['object']);
+    expect(trait('address.zip')).toMatchObject({ types: ['string'], values: ['10115'] });
+    expect(trait('country')?.values).toEqual(['DE', 'FR']);
+    expect(trait('city')?.values).toEqual(['Berlin', 'Hamburg']);
+    expect(trait('latitude')).toMatchObject({ types: ['number'], values: [] });
+    // Offered even when no profile has them.
+    expect(trait('email')).toMatchObject({ types: ['string'] });
+    expect(trait('firstSeenAt')).toMatchObject({ types: ['date'] });
+
+    // Rollups of the last 90 days only, most frequent first.
+    expect(catalog.events.map((e) => [e.name, e.count])).toEqual([
+      ['purchase', 4],
+      ['signup', 1],
+    ]);
+    const purchase = catalog.events[0];
+    expect(purchase.properties).toEqual([
+      { key: 'sku', types: ['string'], values: ['a-1'] },
+      { key: 'total', types: ['number'], values: [10] },
+    ]);
+    expect(catalog.events[1].properties.map((p) => p.key)).toEqual(['source']);
+    expect(catalog.contextFields).toEqual(
+      expect.arrayContaining(['device', 'localHour', 'utm.campaign'])
+    );
+    expect(catalog.sampled).toEqual({ profiles: 3, events: 2 });
+  });
+
+  it('requires the read permission', async () => {
+    const token = await adminToken(app(), { actions: ['plugin::upload.read'] });
+    const res = await request(app().server)
+      .get('/segments/segments/catalog')
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(403);
+    const anonymous = await request(app().server).get('/segments/segments/catalog');
+    expect(anonymous.status).toBe(401);
+  });
+});
