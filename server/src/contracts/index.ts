@@ -177,3 +177,19 @@ export interface SegmentCatalog {
   /** How many of the most recent profiles and events the keys were read from. */
   sampled: { profiles: number; events: number };
 }
+
+/** GET /segments/segments (admin list) and GET /segments/segments/:documentId. */
+export interface SegmentSummary {
+  documentId: string;
+  name: string;
+  key: string;
+  description: string | null;
+  status: 'active' | 'archived';
+  rule: unknown;
+  updatedAt: string | null;
+  /** Size at the last recompute; null before the first one. */
+  size: number | null;
+  lastComputedAt: string | null;
+  /** Daily sizes of the last 30 days, oldest first. */
+  trend: Array<{ day: string; size: number }>;
+}

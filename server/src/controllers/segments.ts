@@ -6,6 +6,7 @@ import { SEGMENT_UID } from '../segments/document-guard';
 import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
 import { loadCatalog } from '../segments/catalog';
+import { summarizeSegments, type SegmentRow } from '../segments/listing';
 
 /** A positive integer query parameter, or a field error naming it. */
 function intParam(
@@ -27,10 +28,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const exists = async (documentId: string) =>
     Boolean(await strapi.db.query(SEGMENT_UID).findOne({ where: { documentId }, select: ['id'] }));
 
+  const rows = (where: Record<string, unknown> = {}) =>
+    strapi.db.query(SEGMENT_UID).findMany({
+      where,
+      select: ['documentId', 'name', 'key', 'description', 'status', 'rule', 'updatedAt'],
+      orderBy: { name: 'asc' },
+    }) as Promise<SegmentRow[]>;
+  const store = () => getService(strapi, 'store').knex();
+
   return {
+    /** GET /segments/segments — every segment with its size, last recompute and 30-day trend. */
+    async list(ctx: Context) {
+      ctx.body = { data: await summarizeSegments(store(), await rows()) };
+    },
+
+    /** GET /segments/segments/:documentId — one segment, as in the list. */
+    async findOne(ctx: Context) {
+      const found = await rows({ documentId: ctx.params.documentId });
+      if (!found.length) {
+        return replyError(ctx, 404, 'segment not found', [
+          { path: 'documentId', message: 'no such segment' },
+        ]);
+      }
+      ctx.body = { data: (await summarizeSegments(store(), found))[0] };
+    },
+
     /** GET /segments/segments/catalog — trait keys, event names and property keys for the builder. */
     async catalog(ctx: Context) {
-      ctx.body = { data: await loadCatalog(getService(strapi, 'store').knex()) };
+      ctx.body = { data: await loadCatalog(store()) };
     },
 
     /** POST /segments/segments/:documentId/recompute */

@@ -40,6 +40,13 @@ export default {
       handler: 'segments.catalog',
       config: { policies: can(ADMIN_ACTIONS.read) },
     },
+    { method: 'GET', path: '/segments', handler: 'segments.list', config: { policies: can(ADMIN_ACTIONS.read) } },
+    {
+      method: 'GET',
+      path: '/segments/:documentId',
+      handler: 'segments.findOne',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
     { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
     {
       method: 'POST',

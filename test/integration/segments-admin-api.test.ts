@@ -2,10 +2,14 @@ import request from 'supertest';
 import { adminToken } from './helpers/admin';
 import { insertProfiles } from './helpers/profiles-fixture';
 import { useStrapi } from './helpers/strapi';
-import type { SegmentCatalog } from '../../server/src/contracts';
+import type { SegmentCatalog, SegmentSummary } from '../../server/src/contracts';
+import { TABLES } from '../../server/src/store/tables';
 
-/** GET /segments/segments/catalog: the segment builder's autocompletion, read from the data. */
-describe('segment builder catalog', () => {
+/**
+ * The admin API behind the segment pages: GET /segments/segments (list with sizes and trend),
+ * GET /segments/segments/:documentId, GET /segments/segments/catalog (autocompletion).
+ */
+describe('segments admin API: list, one, catalog', () => {
   const app = useStrapi('catalog');
   const today = new Date().toISOString().slice(0, 10);
   const old = '2000-01-01';
@@ -90,5 +94,78 @@ describe('segment builder catalog', () => {
     expect(res.status).toBe(403);
     const anonymous = await request(app().server).get('/segments/segments/catalog');
     expect(anonymous.status).toBe(401);
+  });
+
+  it('lists segments with their latest size, last recompute and the trend of the last 30 days', async () => {
+    const docs = app().strapi.documents('plugin::segments.segment');
+    const pro = await docs.create({
+      data: { name: 'Pro', key: 'pro', rule: { plan: 'pro' } } as never,
+    });
+    const never = await docs.create({
+      data: { name: 'Archived', key: 'archived', status: 'archived', rule: { plan: 'x' } } as never,
+    });
+    // An old snapshot (outside the trend window) plus today's, from a real recompute.
+    await app()
+      .knex(TABLES.sizeSnapshots)
+      .insert({ segment_id: pro.documentId, day: old, size: 7, computed_at: Date.parse(old) });
+    await app().strapi.plugin('segments').service('segments').recompute(pro.documentId);
+
+    const token = await adminToken(app(), { actions: ['plugin::segments.read'] });
+    const res = await request(app().server)
+      .get('/segments/segments')
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    const list = res.body.data as SegmentSummary[];
+    expect(list.map((s) => s.key)).toEqual(['archived', 'pro']); // by name
+    const [archived, listed] = list;
+    expect(archived).toMatchObject({
+      documentId: never.documentId,
+      status: 'archived',
+      size: null,
+      lastComputedAt: null,
+      trend: [],
+    });
+    expect(listed).toMatchObject({
+      documentId: pro.documentId,
+      name: 'Pro',
+      rule: { plan: 'pro' },
+      size: 2,
+    });
+    expect(listed.trend).toEqual([{ day: today, size: 2 }]);
+    expect(Date.now() - Date.parse(listed.lastComputedAt as string)).toBeLessThan(60_000);
+
+    const one = await request(app().server)
+      .get(`/segments/segments/${pro.documentId}`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(one.status).toBe(200);
+    expect(one.body.data).toEqual(listed);
+    const missing = await request(app().server)
+      .get('/segments/segments/nope')
+      .set('Authorization', `Bearer ${token}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.details.errors[0].path).toBe('documentId');
+
+    // Only the snapshot older than the window: it still gives the size, with an empty trend.
+    await app()
+      .knex(TABLES.sizeSnapshots)
+      .where({ segment_id: pro.documentId, day: today })
+      .delete();
+    const stale = await request(app().server)
+      .get(`/segments/segments/${pro.documentId}`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(stale.body.data).toMatchObject({
+      size: 7,
+      trend: [],
+      lastComputedAt: new Date(Date.parse(old)).toISOString(),
+    });
+
+    const refused = await adminToken(app(), { actions: ['plugin::upload.read'] });
+    expect(
+      (
+        await request(app().server)
+          .get('/segments/segments')
+          .set('Authorization', `Bearer ${refused}`)
+      ).status
+    ).toBe(403);
   });
 });
