@@ -174,7 +174,8 @@ const SegmentBuilderPage = () => {
         ? await api.updateSegment(documentId, data)
         : await api.createSegment(data);
       toggleNotification({ type: 'success', message: t('builder.saved', 'Segment saved') });
-      navigate(`../${saved.documentId}`, { relative: 'path' });
+      // From new → the detail page; from :documentId/edit → back to it.
+      navigate(documentId ? '..' : `../${saved.documentId}`, { relative: 'path' });
     } catch (error) {
       const errors = fieldErrors(error);
       setSaveErrors(errors);
