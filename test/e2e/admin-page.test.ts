@@ -11,6 +11,10 @@ import { ARTIFACTS_DIR, readServerState } from './helpers/server';
  */
 const server = readServerState();
 let browser: Browser;
+/** One API session for the file: /admin/login is rate limited per e-mail. */
+let adminApi: AdminApi | undefined;
+const superAdminApi = async () =>
+  (adminApi ??= await AdminApi.login(server.url, server.admin.email, server.admin.password));
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -34,7 +38,7 @@ test('a super admin reaches the Segments page from the main menu and sees the ov
   const profiles = page.getByTestId('profiles-count');
   await expectVisible(segments, 'the segments-count stat');
   // Other e2e files add segments and visitors; the page must show what the server counts now.
-  const api = await AdminApi.login(server.url, server.admin.email, server.admin.password);
+  const api = await superAdminApi();
   const { data: overview } = await api.call<{ data: { segments: number; profiles: number } }>('GET', '/segments/overview');
   expect(overview.segments).toBeGreaterThanOrEqual(3); // the demo's three
   expect((await segments.textContent())?.trim()).toBe(overview.segments.toLocaleString('en-US'));
@@ -51,7 +55,7 @@ test('a super admin reaches the Segments page from the main menu and sees the ov
 });
 
 test('an admin whose role lacks plugin::segments.read gets no Segments menu link nor page', async () => {
-  const api = await AdminApi.login(server.url, server.admin.email, server.admin.password);
+  const api = await superAdminApi();
   const user = { email: `no-segments-${Date.now()}@segments.test`, password: 'No-segments-1' };
   // Media Library access gives a visible menu link. Strapi filters all plugin menu links in one
   // pass, so once that control link shows, a Segments link would show too if it were allowed.

@@ -12,18 +12,27 @@ import { ARTIFACTS_DIR, readServerState } from './helpers/server';
  */
 const server = readServerState();
 let browser: Browser;
+/** One super-admin session for the whole file: /admin/login is rate limited per e-mail. */
+let adminPage: Page;
+let api: AdminApi;
 const run = Date.now().toString(36);
 
 /** Storefront traffic through the real content API: four anonymous visitors. */
 async function visitor(id: string, traits: Record<string, unknown>, purchases: number) {
-  const headers = { 'content-type': 'application/json', 'x-segments-anonymous-id': `e2e-${run}-${id}` };
+  const headers = {
+    'content-type': 'application/json',
+    'x-segments-anonymous-id': `e2e-${run}-${id}`,
+  };
   const identify = await fetch(`${server.url}/api/segments/identify`, {
     method: 'POST',
     headers,
     body: JSON.stringify({ traits }),
   });
   if (!identify.ok) throw new Error(`identify ${id}: ${identify.status} ${await identify.text()}`);
-  const events = Array.from({ length: purchases }, () => ({ name: 'purchase', properties: { total: 20 } }));
+  const events = Array.from({ length: purchases }, () => ({
+    name: 'purchase',
+    properties: { total: 20 },
+  }));
   const sent = await fetch(`${server.url}/api/segments/events`, {
     method: 'POST',
     headers,
@@ -34,6 +43,9 @@ async function visitor(id: string, traits: Record<string, unknown>, purchases: n
 
 beforeAll(async () => {
   browser = await launchChromium();
+  api = await AdminApi.login(server.url, server.admin.email, server.admin.password);
+  adminPage = await newDesktopPage(browser);
+  await loginToAdmin(adminPage, server.url, server.admin.email, server.admin.password);
   await visitor('berlin-buyer', { latitude: 52.51, longitude: 13.39, country: 'DE' }, 3); // matches
   await visitor('berlin-once', { latitude: 52.5, longitude: 13.4, country: 'DE' }, 1); // too few purchases
   await visitor('munich-buyer', { latitude: 48.14, longitude: 11.58, country: 'DE' }, 3); // too far
@@ -78,8 +90,7 @@ async function addCondition(page: Page, group: Locator, kind: string) {
 }
 
 test('an editor builds a nested segment with a behavioural and a geo condition, sees its size, saves it and opens it', async () => {
-  const page = await newDesktopPage(browser);
-  await loginToAdmin(page, server.url, server.admin.email, server.admin.password);
+  const page = adminPage;
   await mainNav(page).getByRole('link', { name: 'Segments', exact: true }).click();
   await page.getByRole('link', { name: 'Create segment' }).click();
   await page.waitForURL(`${server.url}/admin/plugins/segments/new`);
@@ -123,15 +134,15 @@ test('an editor builds a nested segment with a behavioural and a geo condition, 
 
   // The JSON view shows the rule; applying it unchanged gives the same builder and size.
   await page.getByRole('tab', { name: 'JSON' }).click();
-  const json = JSON.parse(await page.getByLabel('Rule (JSON)').inputValue()) as Record<string, unknown>;
+  const json = JSON.parse(await page.getByLabel('Rule (JSON)').inputValue()) as Record<
+    string,
+    unknown
+  >;
   expect(json).toEqual({
     $and: [
       { $event: { name: 'purchase', within: { days: 30 }, count: { $gte: 2 } } },
       {
-        $or: [
-          { $geo: { near: { lat: 52.52, lng: 13.405 }, radiusKm: 50 } },
-          { plan: 'vip' },
-        ],
+        $or: [{ $geo: { near: { lat: 52.52, lng: 13.405 }, radiusKm: 50 } }, { plan: 'vip' }],
       },
     ],
   });
@@ -141,8 +152,14 @@ test('an editor builds a nested segment with a behavioural and a geo condition, 
   await expectText(page.getByTestId('live-size'), '2', 'the live size after the JSON round trip');
 
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.waitForURL(/\/admin\/plugins\/segments\/[a-z0-9]+$/);
-  await expectVisible(page.getByRole('heading', { name: `Buyers near Berlin ${run}`, level: 1 }), 'the detail page');
+  await page.waitForURL(
+    (url) =>
+      /\/admin\/plugins\/segments\/[a-z0-9]+$/.test(url.pathname) && !url.pathname.endsWith('/new')
+  );
+  await expectVisible(
+    page.getByRole('heading', { name: `Buyers near Berlin ${run}`, level: 1 }),
+    'the detail page'
+  );
   await page.getByRole('button', { name: 'Recompute' }).click();
   await expectText(page.getByTestId('detail-size'), '2', 'the size after recompute');
   await expectVisible(page.getByRole('heading', { name: 'Members (2)' }), 'the members heading');
@@ -158,8 +175,7 @@ test('an editor builds a nested segment with a behavioural and a geo condition, 
 });
 
 test('the activity page charts DAU, WAU, MAU and stickiness', async () => {
-  const page = await newDesktopPage(browser);
-  await loginToAdmin(page, server.url, server.admin.email, server.admin.password);
+  const page = adminPage;
   await page.goto(`${server.url}/admin/plugins/segments`);
   await page.getByRole('link', { name: 'Activity' }).click();
   await page.waitForURL(`${server.url}/admin/plugins/segments/activity`);
@@ -172,15 +188,17 @@ test('the activity page charts DAU, WAU, MAU and stickiness', async () => {
 });
 
 test('editors see only what their role allows', async () => {
-  const api = await AdminApi.login(server.url, server.admin.email, server.admin.password);
-
-  // Read-only: the pages, but no Create / Recompute buttons and no builder.
+  // Read-only (no plugin::segments.segments.manage): the pages, but no Create / Recompute buttons
+  // and no builder.
   const reader = { email: `reader-${run}@segments.test`, password: 'Reader-pass-1' };
   await api.createUserWithRole({ ...reader, actions: ['plugin::segments.read'] });
   const page = await newDesktopPage(browser);
   await loginToAdmin(page, server.url, reader.email, reader.password);
   await mainNav(page).getByRole('link', { name: 'Segments', exact: true }).click();
-  await expectVisible(page.getByRole('link', { name: 'Activity' }), 'the Activity link for a reader');
+  await expectVisible(
+    page.getByRole('link', { name: 'Activity' }),
+    'the Activity link for a reader'
+  );
   await expectVisible(page.getByTestId('segment-row-germany'), 'a demo segment in the list');
   expect(await page.getByRole('link', { name: 'Create segment' }).count()).toBe(0);
   expect(await page.getByRole('button', { name: /Recompute/ }).count()).toBe(0);
@@ -199,7 +217,10 @@ test('editors see only what their role allows', async () => {
   await api.createUserWithRole({ ...outsider, actions: ['plugin::upload.read'] });
   const other = await newDesktopPage(browser);
   await loginToAdmin(other, server.url, outsider.email, outsider.password);
-  await expectVisible(mainNav(other).getByRole('link', { name: 'Media Library', exact: true }), 'the control link');
+  await expectVisible(
+    mainNav(other).getByRole('link', { name: 'Media Library', exact: true }),
+    'the control link'
+  );
   expect(await mainNav(other).getByRole('link', { name: 'Segments', exact: true }).count()).toBe(0);
   for (const url of ['', '/new', '/activity']) {
     await other.goto(`${server.url}/admin/plugins/segments${url}`);
@@ -210,7 +231,11 @@ test('editors see only what their role allows', async () => {
   }
   await shot(other, 'segments-no-permission.png');
   const refused = await AdminApi.login(server.url, outsider.email, outsider.password);
-  for (const route of ['/segments/segments', '/segments/segments/catalog', '/segments/activity?from=2024-01-01&to=2024-01-02']) {
+  for (const route of [
+    '/segments/segments',
+    '/segments/segments/catalog',
+    '/segments/activity?from=2024-01-01&to=2024-01-02',
+  ]) {
     expect({ route, status: await refused.status('GET', route) }).toEqual({ route, status: 403 });
   }
 });

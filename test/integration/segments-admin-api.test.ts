@@ -168,4 +168,93 @@ describe('segments admin API: list, one, catalog', () => {
       ).status
     ).toBe(403);
   });
+
+  it('creates and updates segments for the builder, through the write guard, with field errors', async () => {
+    const token = await adminToken(app(), {
+      actions: ['plugin::segments.read', 'plugin::segments.segments.manage'],
+    });
+    const send = (method: 'post' | 'put', url: string, body: unknown) =>
+      request(app().server)
+        [method](url)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body as object);
+
+    const created = await send('post', '/segments/segments', {
+      name: 'Buyers',
+      key: 'buyers',
+      description: 'bought twice',
+      status: 'archived',
+      rule: { $event: { name: 'purchase', within: { days: 30 }, count: { $gte: 2 } } },
+    });
+    expect(created.status).toBe(201);
+    const { documentId } = created.body.data as { documentId: string };
+    const stored = await app().strapi.documents('plugin::segments.segment').findOne({ documentId });
+    expect(stored).toMatchObject({ name: 'Buyers', key: 'buyers', status: 'archived' });
+
+    const updated = await send('put', `/segments/segments/${documentId}`, {
+      status: 'active',
+      name: 'Buyers 2',
+    });
+    expect(updated.status).toBe(200);
+    expect(
+      await app().strapi.documents('plugin::segments.segment').findOne({ documentId })
+    ).toMatchObject({
+      name: 'Buyers 2',
+      status: 'active',
+      key: 'buyers',
+    });
+
+    // The write guard's rule problems, by path; nothing is written.
+    const bad = await send('put', `/segments/segments/${documentId}`, {
+      rule: { $and: [{ $geo: { near: { lat: 52, lng: 13 }, radiusKm: -5 } }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual([
+      expect.stringMatching(/^rule\.\$and\[0\]\.\$geo\.radiusKm/),
+    ]);
+    const duplicate = await send('post', '/segments/segments', {
+      name: 'Again',
+      key: 'buyers',
+      rule: {},
+    });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body.error.details.errors.map((e: { path: string }) => e.path)).toContain(
+      'key'
+    );
+    const wrong = await send('post', '/segments/segments', {
+      name: '',
+      key: 'k',
+      status: 'draft',
+      rule: {},
+      x: 1,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.errors).toEqual([{ path: 'x', message: 'unknown field x' }]);
+    const wrongStatus = await send('post', '/segments/segments', {
+      name: '',
+      key: 'k',
+      status: 'draft',
+      rule: {},
+    });
+    expect(wrongStatus.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual([
+      'name',
+      'status',
+    ]);
+    expect(await send('put', '/segments/segments/nope', { name: 'x' }).then((r) => r.status)).toBe(
+      404
+    );
+    expect(
+      await app()
+        .strapi.documents('plugin::segments.segment')
+        .count({ filters: { key: 'k' } })
+    ).toBe(0);
+
+    // Reading is not managing.
+    const reader = await adminToken(app(), { actions: ['plugin::segments.read'] });
+    const refused = await request(app().server)
+      .post('/segments/segments')
+      .set('Authorization', `Bearer ${reader}`)
+      .send({ name: 'No', key: 'no', rule: {} });
+    expect(refused.status).toBe(403);
+  });
 });

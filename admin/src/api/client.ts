@@ -15,9 +15,6 @@ import type {
   SizePoint,
 } from './contracts';
 
-export const SEGMENT_UID = 'plugin::segments.segment';
-const CM = `/content-manager/collection-types/${SEGMENT_UID}`;
-
 /** A rejected request's field errors (`{ path, message }`), or one error for the whole request. */
 export function fieldErrors(error: unknown): FieldError[] {
   if (isFetchError(error)) {
@@ -26,7 +23,7 @@ export function fieldErrors(error: unknown): FieldError[] {
       | undefined;
     const errors = body?.error?.details?.errors;
     if (Array.isArray(errors) && errors.length) {
-      // The Content Manager names paths as arrays (`['key']`); the plugin as strings.
+      // Strapi's validator names paths as arrays (`['key']`); the plugin as strings.
       return errors.map((e) => ({
         path: Array.isArray(e.path) ? (e.path as string[]).join('.') : String(e.path ?? ''),
         message: e.message,
@@ -77,14 +74,15 @@ export function useSegmentsApi() {
       activity: async (from: string, to: string): Promise<ActivityResponse> =>
         (await get<DataEnvelope<ActivityResponse>>(`/${PLUGIN_ID}/activity?from=${from}&to=${to}`))
           .data.data,
-      /** Writes go through the Content Manager, so its RBAC (create/update) applies. */
+      /** Writes need plugin::segments.segments.manage and pass the segment write guard. */
       createSegment: async (data: SegmentInput): Promise<{ documentId: string }> =>
-        (await post<{ data: { documentId: string } }>(CM, data)).data.data,
+        (await post<{ data: { documentId: string } }>(`/${PLUGIN_ID}/segments`, data)).data.data,
       updateSegment: async (
         documentId: string,
         data: SegmentInput
       ): Promise<{ documentId: string }> =>
-        (await put<{ data: { documentId: string } }>(`${CM}/${documentId}`, data)).data.data,
+        (await put<{ data: { documentId: string } }>(`/${PLUGIN_ID}/segments/${documentId}`, data))
+          .data.data,
     }),
     [get, post, put]
   );

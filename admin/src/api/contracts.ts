@@ -34,7 +34,7 @@ export interface Member {
   enteredAt: string;
 }
 
-/** What the builder saves through the Content Manager API. */
+/** POST /segments/segments, PUT /segments/segments/:documentId (the builder's save). */
 export interface SegmentInput {
   name: string;
   key: string;

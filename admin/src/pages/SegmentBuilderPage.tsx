@@ -53,10 +53,7 @@ const SegmentBuilderPage = () => {
   const navigate = useNavigate();
   const { documentId } = useParams<{ documentId: string }>();
   const { toggleNotification } = useNotification();
-  const { allowedActions, isLoading: rbacLoading } = useRBAC([
-    ...PERMISSIONS.create,
-    ...PERMISSIONS.update,
-  ]);
+  const { allowedActions, isLoading: rbacLoading } = useRBAC(PERMISSIONS.manage);
 
   const [loaded, setLoaded] = useState(!documentId);
   const [failed, setFailed] = useState(false);
@@ -164,7 +161,7 @@ const SegmentBuilderPage = () => {
     }
   };
 
-  const canSave = documentId ? allowedActions.canUpdate : allowedActions.canCreate;
+  const canSave = allowedActions.canManage;
   const save = async () => {
     setSaving(true);
     setSaveErrors([]);

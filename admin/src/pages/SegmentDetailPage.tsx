@@ -31,7 +31,7 @@ const SegmentDetailPage = () => {
   const api = useSegmentsApi();
   const { documentId = '' } = useParams<{ documentId: string }>();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC([...PERMISSIONS.update, ...PERMISSIONS.recompute]);
+  const { allowedActions } = useRBAC([...PERMISSIONS.manage, ...PERMISSIONS.recompute]);
   const [segment, setSegment] = useState<SegmentSummary | null>(null);
   const [explanation, setExplanation] = useState<string>('');
   const [sizes, setSizes] = useState<SizePoint[]>([]);
@@ -107,7 +107,7 @@ const SegmentDetailPage = () => {
                   {t('list.recompute', 'Recompute')}
                 </Button>
               )}
-              {allowedActions.canUpdate && (
+              {allowedActions.canManage && (
                 <LinkButton tag={RouterLink} to="edit" startIcon={<Pencil />}>
                   {t('detail.edit', 'Edit')}
                 </LinkButton>

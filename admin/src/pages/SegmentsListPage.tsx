@@ -46,7 +46,7 @@ const SegmentsListPage = () => {
   const t = useT();
   const api = useSegmentsApi();
   const { toggleNotification } = useNotification();
-  const { allowedActions } = useRBAC([...PERMISSIONS.create, ...PERMISSIONS.recompute]);
+  const { allowedActions } = useRBAC([...PERMISSIONS.manage, ...PERMISSIONS.recompute]);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [segments, setSegments] = useState<SegmentSummary[] | null>(null);
   const [failed, setFailed] = useState(false);
@@ -95,7 +95,7 @@ const SegmentsListPage = () => {
             'Audiences from traits, behaviour and geography — for content, campaigns and analytics.'
           )}
           primaryAction={
-            allowedActions.canCreate ? (
+            allowedActions.canManage ? (
               <LinkButton tag={RouterLink} to="new" startIcon={<Plus />}>
                 {t('list.create', 'Create segment')}
               </LinkButton>

@@ -42,6 +42,18 @@ export default {
     },
     { method: 'GET', path: '/segments', handler: 'segments.list', config: { policies: can(ADMIN_ACTIONS.read) } },
     {
+      method: 'POST',
+      path: '/segments',
+      handler: 'segments.create',
+      config: { policies: can(ADMIN_ACTIONS.read, ADMIN_ACTIONS.manageSegments) },
+    },
+    {
+      method: 'PUT',
+      path: '/segments/:documentId',
+      handler: 'segments.update',
+      config: { policies: can(ADMIN_ACTIONS.read, ADMIN_ACTIONS.manageSegments) },
+    },
+    {
       method: 'GET',
       path: '/segments/:documentId',
       handler: 'segments.findOne',
