@@ -172,6 +172,31 @@ test('an editor builds a nested segment with a behavioural and a geo condition, 
   await expectVisible(row, 'the new segment in the list');
   await expectText(row.getByTestId('segment-size'), '2', 'the size in the list');
   await shot(page, 'segments-list.png');
+
+  // Keyboard only: open the builder, add a condition through the menu, type into it.
+  await page.getByRole('link', { name: 'Create segment' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${server.url}/admin/plugins/segments/new`);
+  await page.getByTestId('group-root').getByRole('button', { name: 'Add condition' }).focus();
+  await page.keyboard.press('Enter');
+  await expectVisible(
+    page.getByRole('menuitem', { name: 'Trait', exact: true }),
+    'the condition menu'
+  );
+  await page.keyboard.press('Enter'); // the first item: Trait
+  const added = page.getByTestId('condition-trait');
+  await expectVisible(added, 'the trait row added from the keyboard');
+  await added.getByLabel('Trait').focus();
+  await page.keyboard.type('country');
+  await page.keyboard.press('Tab'); // the operator select
+  await page.keyboard.press('Tab'); // the value
+  await page.keyboard.type('DE');
+  expect(await added.getByLabel('country Value').inputValue()).toBe('DE');
+  await expectVisible(
+    page.getByTestId('explanation'),
+    'the explanation of the keyboard-built rule'
+  );
+  await expectText(page.getByTestId('explanation'), 'country is DE', 'the explanation');
 });
 
 test('the activity page charts DAU, WAU, MAU and stickiness', async () => {

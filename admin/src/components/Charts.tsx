@@ -34,6 +34,16 @@ export const Sparkline = ({
   );
 };
 
+/** The smallest of 4, 8, 10, 20, 40, 50, 80, 100, 200, … at or above `value`. */
+function niceMax(value: number): number {
+  if (value <= 4) return 4;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 4, 5, 8, 10]) {
+    if (step * magnitude >= value && (step * magnitude) % 4 === 0) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
 export interface Series {
   label: string;
   color: string;
@@ -62,7 +72,8 @@ export const LineChart = ({
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
   const counts = series.filter((s) => !s.ratio).flatMap((s) => s.values);
-  const max = Math.max(1, ...counts);
+  // A round top so the five grid lines get distinct whole-number labels.
+  const max = niceMax(Math.max(0, ...counts));
   const x = (i: number) =>
     pad.left + (days.length < 2 ? innerW / 2 : (i / (days.length - 1)) * innerW);
   const y = (v: number, ratio?: boolean) => pad.top + innerH - (ratio ? v : v / max) * innerH;
@@ -98,7 +109,8 @@ export const LineChart = ({
           </g>
         ))}
         {days.map((d, i) =>
-          i % labelEvery === 0 || i === days.length - 1 ? (
+          (i % labelEvery === 0 && days.length - 1 - i >= labelEvery / 2) ||
+          i === days.length - 1 ? (
             <text key={d} x={x(i)} y={height - 8} fontSize={11} textAnchor="middle" fill="#666687">
               {d.slice(5)}
             </text>
