@@ -173,11 +173,11 @@ describe('segments admin API: list, one, catalog', () => {
     const token = await adminToken(app(), {
       actions: ['plugin::segments.read', 'plugin::segments.segments.manage'],
     });
-    const send = (method: 'post' | 'put', url: string, body: unknown) =>
-      request(app().server)
-        [method](url)
-        .set('Authorization', `Bearer ${token}`)
-        .send(body as object);
+    const send = (method: 'post' | 'put', url: string, body: unknown) => {
+      const agent = request(app().server);
+      const call = method === 'post' ? agent.post(url) : agent.put(url);
+      return call.set('Authorization', `Bearer ${token}`).send(body as object);
+    };
 
     const created = await send('post', '/segments/segments', {
       name: 'Buyers',
