@@ -1,14 +1,91 @@
-import { useFetchClient } from '@strapi/strapi/admin';
-import { useCallback } from 'react';
+import { isFetchError, useFetchClient } from '@strapi/strapi/admin';
+import { useMemo } from 'react';
 import { PLUGIN_ID } from '../pluginId';
-import type { DataEnvelope, Overview } from './contracts';
+import type {
+  ActivityResponse,
+  DataEnvelope,
+  FieldError,
+  Member,
+  Overview,
+  PreviewResult,
+  RuleValidation,
+  SegmentCatalog,
+  SegmentInput,
+  SegmentSummary,
+  SizePoint,
+} from './contracts';
+
+/** A rejected request's field errors (`{ path, message }`), or one error for the whole request. */
+export function fieldErrors(error: unknown): FieldError[] {
+  if (isFetchError(error)) {
+    const body = error.response?.data as
+      | { error?: { message?: string; details?: { errors?: FieldError[] } } }
+      | undefined;
+    const errors = body?.error?.details?.errors;
+    if (Array.isArray(errors) && errors.length) {
+      // Strapi's validator names paths as arrays (`['key']`); the plugin as strings.
+      return errors.map((e) => ({
+        path: Array.isArray(e.path) ? (e.path as string[]).join('.') : String(e.path ?? ''),
+        message: e.message,
+      }));
+    }
+    return [{ path: '', message: body?.error?.message ?? error.message }];
+  }
+  return [{ path: '', message: error instanceof Error ? error.message : String(error) }];
+}
 
 /** A typed client for the plugin's admin API, built on Strapi's authenticated fetch client. */
 export function useSegmentsApi() {
-  const { get } = useFetchClient();
-  const getOverview = useCallback(async (): Promise<Overview> => {
-    const response = await get<DataEnvelope<Overview>>(`/${PLUGIN_ID}/overview`);
-    return response.data.data;
-  }, [get]);
-  return { getOverview };
+  const { get, post, put } = useFetchClient();
+  return useMemo(
+    () => ({
+      getOverview: async (): Promise<Overview> =>
+        (await get<DataEnvelope<Overview>>(`/${PLUGIN_ID}/overview`)).data.data,
+      listSegments: async (): Promise<SegmentSummary[]> =>
+        (await get<DataEnvelope<SegmentSummary[]>>(`/${PLUGIN_ID}/segments`)).data.data,
+      getSegment: async (documentId: string): Promise<SegmentSummary> =>
+        (await get<DataEnvelope<SegmentSummary>>(`/${PLUGIN_ID}/segments/${documentId}`)).data.data,
+      getCatalog: async (): Promise<SegmentCatalog> =>
+        (await get<DataEnvelope<SegmentCatalog>>(`/${PLUGIN_ID}/segments/catalog`)).data.data,
+      validateRule: async (rule: unknown): Promise<RuleValidation> =>
+        (await post<DataEnvelope<RuleValidation>>(`/${PLUGIN_ID}/rules/validate`, { rule })).data
+          .data,
+      preview: async (rule: unknown, sampleSize = 10): Promise<PreviewResult> =>
+        (await post<DataEnvelope<PreviewResult>>(`/${PLUGIN_ID}/preview`, { rule, sampleSize }))
+          .data.data,
+      sizes: async (documentId: string): Promise<SizePoint[]> =>
+        (await get<DataEnvelope<SizePoint[]>>(`/${PLUGIN_ID}/segments/${documentId}/sizes`)).data
+          .data,
+      members: async (documentId: string, page: number, pageSize = 25) =>
+        (
+          await get<{
+            data: Member[];
+            meta: {
+              pagination: { page: number; pageSize: number; total: number; pageCount: number };
+            };
+          }>(`/${PLUGIN_ID}/segments/${documentId}/members?page=${page}&pageSize=${pageSize}`)
+        ).data,
+      recompute: async (documentId: string) =>
+        (
+          await post<DataEnvelope<{ size: number }>>(
+            `/${PLUGIN_ID}/segments/${documentId}/recompute`
+          )
+        ).data.data,
+      activity: async (from: string, to: string): Promise<ActivityResponse> =>
+        (await get<DataEnvelope<ActivityResponse>>(`/${PLUGIN_ID}/activity?from=${from}&to=${to}`))
+          .data.data,
+      /** Writes need plugin::segments.segments.manage and pass the segment write guard. */
+      createSegment: async (data: SegmentInput): Promise<{ documentId: string }> =>
+        (await post<{ data: { documentId: string } }>(`/${PLUGIN_ID}/segments`, data)).data.data,
+      updateSegment: async (
+        documentId: string,
+        data: SegmentInput
+      ): Promise<{ documentId: string }> =>
+        (await put<{ data: { documentId: string } }>(`/${PLUGIN_ID}/segments/${documentId}`, data))
+          .data.data,
+    }),
+    [get, post, put]
+  );
 }
+
+export type SegmentsApi = ReturnType<typeof useSegmentsApi>;

@@ -1,12 +1,19 @@
 import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 import { PERMISSIONS } from '../permissions';
-import { HomePage } from './HomePage';
+import { ActivityPage } from './ActivityPage';
+import { SegmentBuilderPage } from './SegmentBuilderPage';
+import { SegmentDetailPage } from './SegmentDetailPage';
+import { SegmentsListPage } from './SegmentsListPage';
 
 const App = () => (
   <Page.Protect permissions={PERMISSIONS.read}>
     <Routes>
-      <Route index element={<HomePage />} />
+      <Route index element={<SegmentsListPage />} />
+      <Route path="new" element={<SegmentBuilderPage />} />
+      <Route path="activity" element={<ActivityPage />} />
+      <Route path=":documentId" element={<SegmentDetailPage />} />
+      <Route path=":documentId/edit" element={<SegmentBuilderPage />} />
       <Route path="*" element={<Page.Error />} />
     </Routes>
   </Page.Protect>

@@ -159,3 +159,38 @@ export interface ImportReport {
   /** The first 100 rejections, by line number of the input. */
   rejected: { line: number; errors: FieldError[] }[];
 }
+
+/** One key of GET /segments/segments/catalog: a trait, or an event property (dot path). */
+export interface CatalogKey {
+  key: string;
+  /** JSON types seen (`string`, `number`, `boolean`, `array`, `object`, `null`; `date` for firstSeenAt/lastSeenAt). */
+  types: string[];
+  /** The most frequent scalar values seen, for pickers (countries: every one in use). */
+  values: Array<string | number | boolean>;
+}
+
+/** GET /segments/segments/catalog (admin): what the segment builder autocompletes. */
+export interface SegmentCatalog {
+  traits: CatalogKey[];
+  /** Event names of the last 90 days, most frequent first, with the property keys seen. */
+  events: Array<{ name: string; count: number; properties: CatalogKey[] }>;
+  contextFields: string[];
+  /** How many of the most recent profiles and events the keys were read from. */
+  sampled: { profiles: number; events: number };
+}
+
+/** GET /segments/segments (admin list) and GET /segments/segments/:documentId. */
+export interface SegmentSummary {
+  documentId: string;
+  name: string;
+  key: string;
+  description: string | null;
+  status: 'active' | 'archived';
+  rule: unknown;
+  updatedAt: string | null;
+  /** Size at the last recompute; null before the first one. */
+  size: number | null;
+  lastComputedAt: string | null;
+  /** Daily sizes of the last 30 days, oldest first. */
+  trend: Array<{ day: string; size: number }>;
+}

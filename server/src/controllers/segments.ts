@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
 import type { Rule } from '../rules';
 import type { FieldError } from '../contracts';
 import { SEGMENT_UID } from '../segments/document-guard';
 import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
+import { loadCatalog } from '../segments/catalog';
+import { summarizeSegments, type SegmentRow } from '../segments/listing';
 
 /** A positive integer query parameter, or a field error naming it. */
 function intParam(
@@ -21,12 +24,118 @@ function intParam(
   return n;
 }
 
+const SEGMENT_FIELDS = ['name', 'key', 'description', 'status', 'rule'] as const;
+
+/** The builder's payload: only the segment's own fields; the rest is the write guard's job. */
+function segmentInput(ctx: Context): { data: Record<string, unknown> } | { errors: FieldError[] } {
+  const body = (ctx.request as unknown as { body?: unknown }).body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { errors: [{ path: '', message: 'the body must be a JSON object' }] };
+  }
+  const unknown = Object.keys(body).filter(
+    (k) => !(SEGMENT_FIELDS as readonly string[]).includes(k)
+  );
+  if (unknown.length) {
+    return { errors: unknown.map((k) => ({ path: k, message: `unknown field ${k}` })) };
+  }
+  const data = body as Record<string, unknown>;
+  const errors: FieldError[] = [];
+  for (const field of ['name', 'key'] as const) {
+    if (field in data && (typeof data[field] !== 'string' || !(data[field] as string).trim())) {
+      errors.push({ path: field, message: `${field} must be a non-empty string` });
+    }
+  }
+  if ('status' in data && data.status !== 'active' && data.status !== 'archived') {
+    errors.push({ path: 'status', message: 'status must be active or archived' });
+  }
+  if ('description' in data && data.description !== null && typeof data.description !== 'string') {
+    errors.push({ path: 'description', message: 'description must be a string' });
+  }
+  return errors.length ? { errors } : { data };
+}
+
+/** A ValidationError from Strapi's validator or the write guard → 400 with field paths. */
+function rejectWrite(ctx: Context, error: unknown): boolean {
+  if (!(error instanceof errors.ValidationError)) return false;
+  const details = (error.details ?? {}) as { errors?: Array<{ path: unknown; message: string }> };
+  const list: FieldError[] = (details.errors ?? []).map((e) => ({
+    path: Array.isArray(e.path) ? e.path.join('.') : String(e.path ?? ''),
+    message: e.message,
+  }));
+  replyError(ctx, 400, error.message, list.length ? list : [{ path: '', message: error.message }]);
+  return true;
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const segments = () => getService(strapi, 'segments');
   const exists = async (documentId: string) =>
     Boolean(await strapi.db.query(SEGMENT_UID).findOne({ where: { documentId }, select: ['id'] }));
 
+  const rows = (where: Record<string, unknown> = {}) =>
+    strapi.db.query(SEGMENT_UID).findMany({
+      where,
+      select: ['documentId', 'name', 'key', 'description', 'status', 'rule', 'updatedAt'],
+      orderBy: { name: 'asc' },
+    }) as Promise<SegmentRow[]>;
+  const store = () => getService(strapi, 'store').knex();
+
   return {
+    /** GET /segments/segments — every segment with its size, last recompute and 30-day trend. */
+    async list(ctx: Context) {
+      ctx.body = { data: await summarizeSegments(store(), await rows()) };
+    },
+
+    /**
+     * POST /segments/segments and PUT /segments/segments/:documentId — the builder's save. Not the
+     * Content Manager API: it reserves `status` for draft/publish and rejects this type's own
+     * `status` attribute. Writes go through the document service, so the write guard applies.
+     */
+    async create(ctx: Context) {
+      const input = segmentInput(ctx);
+      if ('errors' in input) return replyError(ctx, 400, input.errors[0].message, input.errors);
+      try {
+        const created = await strapi.documents(SEGMENT_UID).create({ data: input.data as never });
+        ctx.status = 201;
+        ctx.body = { data: { documentId: created.documentId } };
+      } catch (error) {
+        if (!rejectWrite(ctx, error)) throw error;
+      }
+    },
+
+    async update(ctx: Context) {
+      const input = segmentInput(ctx);
+      if ('errors' in input) return replyError(ctx, 400, input.errors[0].message, input.errors);
+      if (!(await exists(ctx.params.documentId))) {
+        return replyError(ctx, 404, 'segment not found', [
+          { path: 'documentId', message: 'no such segment' },
+        ]);
+      }
+      try {
+        await strapi
+          .documents(SEGMENT_UID)
+          .update({ documentId: ctx.params.documentId, data: input.data as never });
+        ctx.body = { data: { documentId: ctx.params.documentId } };
+      } catch (error) {
+        if (!rejectWrite(ctx, error)) throw error;
+      }
+    },
+
+    /** GET /segments/segments/:documentId — one segment, as in the list. */
+    async findOne(ctx: Context) {
+      const found = await rows({ documentId: ctx.params.documentId });
+      if (!found.length) {
+        return replyError(ctx, 404, 'segment not found', [
+          { path: 'documentId', message: 'no such segment' },
+        ]);
+      }
+      ctx.body = { data: (await summarizeSegments(store(), found))[0] };
+    },
+
+    /** GET /segments/segments/catalog — trait keys, event names and property keys for the builder. */
+    async catalog(ctx: Context) {
+      ctx.body = { data: await loadCatalog(store()) };
+    },
+
     /** POST /segments/segments/:documentId/recompute */
     async recompute(ctx: Context) {
       const result = await segments().recompute(ctx.params.documentId);

@@ -9,6 +9,7 @@ export const ADMIN_ACTIONS = {
   deleteProfile: 'plugin::segments.profiles.delete',
   purge: 'plugin::segments.retention.purge',
   importEvents: 'plugin::segments.events.import',
+  manageSegments: 'plugin::segments.segments.manage',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -26,6 +27,7 @@ export const adminActionDefinitions = [
   action('profiles.delete', 'Delete a visitor profile and all its data'),
   action('retention.purge', 'Run the data-retention purge now'),
   action('events.import', 'Import event history (NDJSON, CSV)'),
+  action('segments.manage', 'Create and edit segments in the segment builder'),
 ];
 
 /**

@@ -34,6 +34,31 @@ export default {
       handler: 'segments.sizes',
       config: { policies: can(ADMIN_ACTIONS.read) },
     },
+    {
+      method: 'GET',
+      path: '/segments/catalog',
+      handler: 'segments.catalog',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
+    { method: 'GET', path: '/segments', handler: 'segments.list', config: { policies: can(ADMIN_ACTIONS.read) } },
+    {
+      method: 'POST',
+      path: '/segments',
+      handler: 'segments.create',
+      config: { policies: can(ADMIN_ACTIONS.read, ADMIN_ACTIONS.manageSegments) },
+    },
+    {
+      method: 'PUT',
+      path: '/segments/:documentId',
+      handler: 'segments.update',
+      config: { policies: can(ADMIN_ACTIONS.read, ADMIN_ACTIONS.manageSegments) },
+    },
+    {
+      method: 'GET',
+      path: '/segments/:documentId',
+      handler: 'segments.findOne',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
     { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
     {
       method: 'POST',
