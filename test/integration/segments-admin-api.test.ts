@@ -102,7 +102,7 @@ describe('segments admin API: list, one, catalog', () => {
       data: { name: 'Pro', key: 'pro', rule: { plan: 'pro' } } as never,
     });
     const never = await docs.create({
-      data: { name: 'Archived', key: 'archived', status: 'archived', rule: { plan: 'x' } } as never,
+      data: { name: 'Archived', key: 'archived', state: 'archived', rule: { plan: 'x' } } as never,
     });
     // An old snapshot (outside the trend window) plus today's, from a real recompute.
     await app()
@@ -120,7 +120,7 @@ describe('segments admin API: list, one, catalog', () => {
     const [archived, listed] = list;
     expect(archived).toMatchObject({
       documentId: never.documentId,
-      status: 'archived',
+      state: 'archived',
       size: null,
       lastComputedAt: null,
       trend: [],
@@ -183,16 +183,16 @@ describe('segments admin API: list, one, catalog', () => {
       name: 'Buyers',
       key: 'buyers',
       description: 'bought twice',
-      status: 'archived',
+      state: 'archived',
       rule: { $event: { name: 'purchase', within: { days: 30 }, count: { $gte: 2 } } },
     });
     expect(created.status).toBe(201);
     const { documentId } = created.body.data as { documentId: string };
     const stored = await app().strapi.documents('plugin::segments.segment').findOne({ documentId });
-    expect(stored).toMatchObject({ name: 'Buyers', key: 'buyers', status: 'archived' });
+    expect(stored).toMatchObject({ name: 'Buyers', key: 'buyers', state: 'archived' });
 
     const updated = await send('put', `/segments/segments/${documentId}`, {
-      status: 'active',
+      state: 'active',
       name: 'Buyers 2',
     });
     expect(updated.status).toBe(200);
@@ -200,7 +200,7 @@ describe('segments admin API: list, one, catalog', () => {
       await app().strapi.documents('plugin::segments.segment').findOne({ documentId })
     ).toMatchObject({
       name: 'Buyers 2',
-      status: 'active',
+      state: 'active',
       key: 'buyers',
     });
 
@@ -224,7 +224,7 @@ describe('segments admin API: list, one, catalog', () => {
     const wrong = await send('post', '/segments/segments', {
       name: '',
       key: 'k',
-      status: 'draft',
+      state: 'draft',
       rule: {},
       x: 1,
     });
@@ -233,12 +233,12 @@ describe('segments admin API: list, one, catalog', () => {
     const wrongStatus = await send('post', '/segments/segments', {
       name: '',
       key: 'k',
-      status: 'draft',
+      state: 'draft',
       rule: {},
     });
     expect(wrongStatus.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual([
       'name',
-      'status',
+      'state',
     ]);
     expect(await send('put', '/segments/segments/nope', { name: 'x' }).then((r) => r.status)).toBe(
       404
@@ -256,5 +256,31 @@ describe('segments admin API: list, one, catalog', () => {
       .set('Authorization', `Bearer ${reader}`)
       .send({ name: 'No', key: 'no', rule: {} });
     expect(refused.status).toBe(403);
+  });
+
+  it('lets the Content Manager create, edit and list segments (state does not collide with draft/publish status)', async () => {
+    const token = await adminToken(app(), { superAdmin: true });
+    const cm = '/content-manager/collection-types/plugin::segments.segment';
+    const created = await request(app().server)
+      .post(cm)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'CM', key: 'cm-made', rule: { plan: 'cm' }, state: 'active' });
+    expect(created.status).toBe(201);
+    const { documentId } = created.body.data as { documentId: string };
+    const edited = await request(app().server)
+      .put(`${cm}/${documentId}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'CM 2', state: 'archived', rule: { plan: 'cm' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.data).toMatchObject({ name: 'CM 2', state: 'archived' });
+    const listed = await request(app().server).get(cm).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(listed.body.results.find((r: { key: string }) => r.key === 'cm-made')).toMatchObject({ state: 'archived' });
+    // The write guard covers the Content Manager too.
+    const bad = await request(app().server)
+      .put(`${cm}/${documentId}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ rule: { age: { $gt: [] } } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain('rule.age.$gt');
   });
 });

@@ -42,7 +42,7 @@ describe('batch memberships', () => {
       .then((d) => (ids.goldDe = d.documentId));
     await docs
       .create({
-        data: { name: 'Old', key: 'old', status: 'archived', rule: { plan: 'free' } } as never,
+        data: { name: 'Old', key: 'old', state: 'archived', rule: { plan: 'free' } } as never,
       })
       .then((d) => (ids.old = d.documentId));
   });

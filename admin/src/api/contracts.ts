@@ -39,6 +39,6 @@ export interface SegmentInput {
   name: string;
   key: string;
   description: string;
-  status: 'active' | 'archived';
+  state: 'active' | 'archived';
   rule: unknown;
 }

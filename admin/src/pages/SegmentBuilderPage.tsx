@@ -83,7 +83,7 @@ const SegmentBuilderPage = () => {
           setName(current.name);
           setKey(current.key);
           setDescription(current.description ?? '');
-          setStatus(current.status);
+          setStatus(current.state);
           setTree(ruleToTree(current.rule as Json));
           setLoaded(true);
         }
@@ -166,7 +166,7 @@ const SegmentBuilderPage = () => {
     setSaving(true);
     setSaveErrors([]);
     try {
-      const data = { name, key, description, status, rule };
+      const data = { name, key, description, state: status, rule };
       const saved = documentId
         ? await api.updateSegment(documentId, data)
         : await api.createSegment(data);
@@ -262,7 +262,7 @@ const SegmentBuilderPage = () => {
                       </Field.Root>
                     </Grid.Item>
                     <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                      <Field.Root name="status">
+                      <Field.Root name="state">
                         <Field.Label>{t('list.status', 'Status')}</Field.Label>
                         <SingleSelect
                           value={status}

@@ -131,7 +131,7 @@ const SegmentDetailPage = () => {
                   <Typography variant="sigma" textColor="neutral600">
                     {t('list.key', 'Key')}
                   </Typography>
-                  <Typography fontFamily="monospace">{segment.key}</Typography>
+                  <Typography style={{ fontFamily: 'monospace' }}>{segment.key}</Typography>
                 </Grid.Item>
                 <Grid.Item col={3} s={6} direction="column" alignItems="flex-start">
                   <Typography variant="sigma" textColor="neutral600">
@@ -143,8 +143,8 @@ const SegmentDetailPage = () => {
                   <Typography variant="sigma" textColor="neutral600">
                     {t('list.status', 'Status')}
                   </Typography>
-                  <Badge active={segment.status === 'active'}>
-                    {segment.status === 'active'
+                  <Badge active={segment.state === 'active'}>
+                    {segment.state === 'active'
                       ? t('status.active', 'Active')
                       : t('status.archived', 'Archived')}
                   </Badge>

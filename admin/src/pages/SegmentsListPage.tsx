@@ -174,7 +174,7 @@ const SegmentsListPage = () => {
                         </Link>
                       </Td>
                       <Td>
-                        <Typography fontFamily="monospace">{s.key}</Typography>
+                        <Typography style={{ fontFamily: 'monospace' }}>{s.key}</Typography>
                       </Td>
                       <Td>
                         <Typography data-testid="segment-size">
@@ -188,8 +188,8 @@ const SegmentsListPage = () => {
                         <Typography>{formatDateTime(s.lastComputedAt)}</Typography>
                       </Td>
                       <Td>
-                        <Badge active={s.status === 'active'}>
-                          {s.status === 'active'
+                        <Badge active={s.state === 'active'}>
+                          {s.state === 'active'
                             ? t('status.active', 'Active')
                             : t('status.archived', 'Archived')}
                         </Badge>

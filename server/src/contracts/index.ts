@@ -185,7 +185,7 @@ export interface SegmentSummary {
   name: string;
   key: string;
   description: string | null;
-  status: 'active' | 'archived';
+  state: 'active' | 'archived';
   rule: unknown;
   updatedAt: string | null;
   /** Size at the last recompute; null before the first one. */

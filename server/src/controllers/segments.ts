@@ -24,7 +24,7 @@ function intParam(
   return n;
 }
 
-const SEGMENT_FIELDS = ['name', 'key', 'description', 'status', 'rule'] as const;
+const SEGMENT_FIELDS = ['name', 'key', 'description', 'state', 'rule', 'uses'] as const;
 
 /** The builder's payload: only the segment's own fields; the rest is the write guard's job. */
 function segmentInput(ctx: Context): { data: Record<string, unknown> } | { errors: FieldError[] } {
@@ -45,8 +45,8 @@ function segmentInput(ctx: Context): { data: Record<string, unknown> } | { error
       errors.push({ path: field, message: `${field} must be a non-empty string` });
     }
   }
-  if ('status' in data && data.status !== 'active' && data.status !== 'archived') {
-    errors.push({ path: 'status', message: 'status must be active or archived' });
+  if ('state' in data && data.state !== 'active' && data.state !== 'archived') {
+    errors.push({ path: 'state', message: 'state must be active or archived' });
   }
   if ('description' in data && data.description !== null && typeof data.description !== 'string') {
     errors.push({ path: 'description', message: 'description must be a string' });
@@ -74,7 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const rows = (where: Record<string, unknown> = {}) =>
     strapi.db.query(SEGMENT_UID).findMany({
       where,
-      select: ['documentId', 'name', 'key', 'description', 'status', 'rule', 'updatedAt'],
+      select: ['documentId', 'name', 'key', 'description', 'state', 'uses', 'rule', 'computedSize', 'computedAt', 'updatedAt'],
       orderBy: { name: 'asc' },
     }) as Promise<SegmentRow[]>;
   const store = () => getService(strapi, 'store').knex();
@@ -86,9 +86,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * POST /segments/segments and PUT /segments/segments/:documentId — the builder's save. Not the
-     * Content Manager API: it reserves `status` for draft/publish and rejects this type's own
-     * `status` attribute. Writes go through the document service, so the write guard applies.
+     * POST /segments/segments and PUT /segments/segments/:documentId — the builder's save, with
+     * input checks the builder can map to rows. Writes go through the document service, so the
+     * write guard applies (as it does to Content Manager and REST writes).
      */
     async create(ctx: Context) {
       const input = segmentInput(ctx);

@@ -10,7 +10,7 @@ export interface SegmentRow {
   name: string;
   key: string;
   description: string | null;
-  status: 'active' | 'archived';
+  state: 'active' | 'archived';
   rule: unknown;
   updatedAt: string | Date | null;
 }
@@ -64,7 +64,7 @@ export async function summarizeSegments(
       name: s.name,
       key: s.key,
       description: s.description ?? null,
-      status: s.status,
+      state: s.state,
       rule: s.rule,
       updatedAt: s.updatedAt ? new Date(s.updatedAt).toISOString() : null,
       size: latest ? Number(latest.size) : null,

@@ -30,7 +30,7 @@ interface StoredSegment {
   documentId: string;
   key: string;
   rule: Rule;
-  status: 'active' | 'archived';
+  state: 'active' | 'archived';
   uses: unknown;
 }
 
@@ -41,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const all = async () =>
     (await strapi.db
       .query(SEGMENT_UID)
-      .findMany({ select: ['documentId', 'key', 'rule', 'status', 'uses'] })) as StoredSegment[];
+      .findMany({ select: ['documentId', 'key', 'rule', 'state', 'uses'] })) as StoredSegment[];
   const keyToId = (segments: StoredSegment[]) =>
     new Map(segments.map((s) => [s.key, s.documentId]));
   const membersOf = (key: string, ids: ReadonlyMap<string, string>) =>
@@ -85,7 +85,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       context: RequestContext | undefined
     ): Promise<string[]> {
       if (!live || Date.now() - live.at > LIVE_TTL_MS) {
-        const active = (await all()).filter((s) => s.status !== 'archived');
+        const active = (await all()).filter((s) => s.state !== 'archived');
         live = {
           // All active segments are evaluated (a personalisation segment may reference a
           // campaign-only one); only personalisation segments are reported to the visitor.
@@ -153,7 +153,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const segments = await all();
           const ids = keyToId(segments);
           const results: RecomputeResult[] = [];
-          for (const segment of dependencyOrder(segments.filter((s) => s.status !== 'archived'))) {
+          for (const segment of dependencyOrder(segments.filter((s) => s.state !== 'archived'))) {
             if (signal.aborted) break; // another instance took over: let it finish the job
             results.push(
               await recordComputed(
