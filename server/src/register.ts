@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { registerSegmentWriteGuard } from './segments/document-guard';
 import {
   injectTargetingFields,
+  registerGraphqlEnforcement,
   registerPreviewParam,
   registerTargetingEnforcement,
 } from './personalization/enforce';
@@ -11,6 +12,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   injectTargetingFields(strapi);
   registerTargetingEnforcement(strapi);
   registerPreviewParam(strapi);
+  registerGraphqlEnforcement(strapi);
 };
 
 export default register;

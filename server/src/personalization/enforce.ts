@@ -145,3 +145,68 @@ export function registerPreviewParam(strapi: Core.Strapi): void {
     },
   });
 }
+
+type GraphqlMiddleware = (
+  resolve: (...args: unknown[]) => Promise<unknown>,
+  parent: unknown,
+  args: unknown,
+  context: unknown,
+  info: unknown
+) => Promise<unknown>;
+
+/**
+ * GraphQL's top-level queries go through the document service (and the middleware above), but
+ * its relation resolvers load related entries straight from the query engine. Each relation
+ * field that reaches a targeting-enabled type gets a resolver middleware that drops entries the
+ * visitor may not see. (`_connection` page totals still count before this filter.)
+ */
+export function registerGraphqlEnforcement(strapi: Core.Strapi): void {
+  const graphql = strapi.plugin('graphql');
+  if (!graphql) return;
+  const naming = graphql.service('utils').naming as { getTypeName(model: unknown): string };
+  const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as ModelLike | undefined;
+
+  const keepVisible =
+    (targetUid: string): GraphqlMiddleware =>
+    async (resolve, parent, args, context, info) => {
+      const result = await resolve(parent, args, context, info);
+      const ctx = contentApiContext(strapi);
+      if (!ctx || result === null || result === undefined) return result;
+      const filter = visibilityFilter(await requestSegmentKeys(strapi, ctx));
+      markPersonalised(strapi, ctx);
+      const entries = (
+        Array.isArray(result) ? result : ((result as { nodes?: unknown[] }).nodes ?? [result])
+      ) as Array<{ id?: number | string }>;
+      const ids = entries.map((e) => e?.id).filter((id) => id !== undefined);
+      const visible = new Set(
+        ids.length
+          ? (
+              await strapi.db
+                .query(targetUid as never)
+                .findMany({ where: { $and: [{ id: { $in: ids } }, filter] }, select: ['id'] })
+            ).map((row: { id: number | string }) => String(row.id))
+          : []
+      );
+      const allowed = (e: { id?: number | string }) => e?.id !== undefined && visible.has(String(e.id));
+      if (Array.isArray(result)) return result.filter(allowed);
+      if ((result as { nodes?: unknown[] }).nodes) {
+        return { ...(result as object), nodes: entries.filter(allowed) };
+      }
+      return allowed(result as { id?: number | string }) ? result : null;
+    };
+
+  const resolversConfig: Record<string, { middlewares: GraphqlMiddleware[] }> = {};
+  const models = [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)];
+  for (const model of models as unknown as ModelLike[]) {
+    for (const [name, attribute] of Object.entries(model.attributes)) {
+      if (attribute.type !== 'relation' || !attribute.target) continue;
+      if (!isTargetingEnabled(getModel(attribute.target))) continue;
+      const typeName =
+        model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
+      const middleware = keepVisible(attribute.target);
+      resolversConfig[`${typeName}.${name}`] = { middlewares: [middleware] };
+      resolversConfig[`${typeName}.${name}_connection`] = { middlewares: [middleware] };
+    }
+  }
+  graphql.service('extension').use({ resolversConfig });
+}

@@ -35,6 +35,7 @@ export interface AttributeLike {
 export interface ModelLike {
   uid: string;
   modelType?: string;
+  globalId?: string;
   pluginOptions?: Record<string, unknown>;
   attributes: Record<string, AttributeLike>;
 }
