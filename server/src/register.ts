@@ -6,6 +6,7 @@ import {
   registerPreviewParam,
   registerTargetingEnforcement,
 } from './personalization/enforce';
+import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
@@ -13,6 +14,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerTargetingEnforcement(strapi);
   registerPreviewParam(strapi);
   registerGraphqlEnforcement(strapi);
+  registerPersonalizationWriteGuard(strapi);
 };
 
 export default register;

@@ -20,6 +20,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       visitor,
       profileId: profile?.id ?? null,
       segments,
+      experiments: await getService(strapi, 'personalization').assignments(ctx),
       firstSeenAt: profile ? new Date(profile.firstSeenAt).toISOString() : null,
       lastSeenAt: profile ? new Date(profile.lastSeenAt).toISOString() : null,
     };

@@ -1,0 +1,72 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { FieldError } from '../contracts';
+import { bannerProblems } from './placement';
+import { experimentProblems } from './experiment';
+
+const BANNER = 'plugin::segments.banner';
+const EXPERIMENT = 'plugin::segments.experiment';
+
+/**
+ * Every create or update of a banner or an experiment — Content Manager, REST or code — is
+ * checked first and refused with a ValidationError (HTTP 400) naming each offending field.
+ */
+export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    if (context.uid !== BANNER && context.uid !== EXPERIMENT) return next();
+    if (context.action !== 'create' && context.action !== 'update') return next();
+    const params = context.params as { documentId?: string; data?: Record<string, unknown> };
+    const existing = params.documentId
+      ? ((await strapi.db.query(context.uid).findOne({ where: { documentId: params.documentId } })) as
+          | Record<string, unknown>
+          | null)
+      : null;
+    const merged = { ...(existing ?? {}), ...(params.data ?? {}) };
+    const problems =
+      context.uid === BANNER ? bannerProblems(merged) : await experimentWriteProblems(strapi, merged, params.documentId);
+    if (problems.length) {
+      throw new errors.ValidationError(
+        `Invalid ${context.uid === BANNER ? 'banner' : 'experiment'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        { errors: problems }
+      );
+    }
+    return next();
+  });
+}
+
+async function experimentWriteProblems(
+  strapi: Core.Strapi,
+  data: Record<string, unknown>,
+  documentId: string | undefined
+): Promise<FieldError[]> {
+  const problems = experimentProblems(data);
+  if (problems.length) return problems;
+  const variants = data.variants as Array<{ banner: string }>;
+  const banners = (await strapi.db.query(BANNER).findMany({
+    where: { documentId: { $in: variants.map((v) => v.banner) } },
+    select: ['documentId', 'placement'],
+  })) as Array<{ documentId: string; placement: string }>;
+  variants.forEach((v, i) => {
+    const banner = banners.find((b) => b.documentId === v.banner);
+    if (!banner) problems.push({ path: `variants.${i}.banner`, message: `no banner with documentId "${v.banner}"` });
+    else if (banner.placement !== data.placement) {
+      problems.push({
+        path: `variants.${i}.banner`,
+        message: `belongs to placement "${banner.placement}", not "${String(data.placement)}"`,
+      });
+    }
+  });
+  if (data.status === 'running') {
+    const others = (await strapi.db.query(EXPERIMENT).findMany({
+      where: { placement: data.placement, status: 'running', ...(documentId ? { documentId: { $ne: documentId } } : {}) },
+      select: ['key'],
+    })) as Array<{ key: string }>;
+    if (others.length) {
+      problems.push({
+        path: 'status',
+        message: `experiment "${others[0].key}" already runs on placement "${String(data.placement)}"`,
+      });
+    }
+  }
+  return problems;
+}
