@@ -138,6 +138,9 @@ export function registerPreviewParam(strapi: Core.Strapi): void {
       schema: (z) => z.string().max(64).regex(SEGMENT_KEY_PATTERN).optional(),
       matchRoute: (route) => {
         if (route.method !== 'GET') return false;
+        // Route objects outlive a Strapi instance within one process (module cache): a second
+        // boot must not add the parameter twice (Strapi throws on a duplicate).
+        if (route.request?.query && PREVIEW_PARAM in route.request.query) return false;
         const handler = typeof route.handler === 'string' ? route.handler : '';
         if (route.info?.pluginName === 'segments') return handler.startsWith('placements.');
         return enabledUids().some((uid) => handler.startsWith(`${uid}.`));

@@ -261,3 +261,38 @@ describe('experiments on a placement', () => {
     }
   });
 });
+
+describe('experiment exposures and privacy', () => {
+  const app = useStrapi('experiments-privacy');
+  it('are erased with the visitor profile (DELETE /me)', async () => {
+    const { strapi, knex } = app();
+    const ids: string[] = [];
+    for (const title of ['a', 'b']) {
+      ids.push(
+        (
+          await strapi.documents(BANNER as never).create({ data: { placement: 'p', title } as never, status: 'published' } as never)
+        ).documentId
+      );
+    }
+    await strapi.documents(EXPERIMENT as never).create({
+      data: {
+        name: 'p',
+        key: 'p-test',
+        placement: 'p',
+        status: 'running',
+        variants: [
+          { banner: ids[0], weight: 0.5 },
+          { banner: ids[1], weight: 0.5 },
+        ],
+      } as never,
+    } as never);
+    const h = { [ANON]: 'anon-forget-0001' };
+    await request(app().server).post('/api/segments/events').set(h).send({ events: [{ name: 'view' }] }).expect(202);
+    await request(app().server).get('/api/segments/placements/p').set(h).expect(200);
+    await request(app().server).get('/api/segments/placements/p').set({ [ANON]: 'anon-keep-00001' }).expect(200);
+    expect(await knex(TABLES.exposures).where('unit_value', 'anon-forget-0001')).toHaveLength(1);
+    await request(app().server).delete('/api/segments/me').set(h).expect(200);
+    expect(await knex(TABLES.exposures).where('unit_value', 'anon-forget-0001')).toHaveLength(0);
+    expect(await knex(TABLES.exposures).where('unit_value', 'anon-keep-00001')).toHaveLength(1);
+  });
+});
