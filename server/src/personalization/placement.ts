@@ -29,17 +29,6 @@ export function chooseBanner<T extends BannerCandidate>(candidates: readonly T[]
   return fallback[0] ?? null;
 }
 
-/** Document-service filters for "inside its window at `now`" (open ends allowed). */
-export function windowFilter(now: Date): Record<string, unknown> {
-  const iso = now.toISOString();
-  return {
-    $and: [
-      { $or: [{ startsAt: { $null: true } }, { startsAt: { $lte: iso } }] },
-      { $or: [{ endsAt: { $null: true } }, { endsAt: { $gt: iso } }] },
-    ],
-  };
-}
-
 const placementParams = z
   .object({
     placement: z.string().max(64).regex(PLACEMENT_PATTERN, 'must be a slug (a-z, 0-9, _ and -)'),

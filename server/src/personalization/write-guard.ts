@@ -14,7 +14,12 @@ const EXPERIMENT = 'plugin::segments.experiment';
 export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
     if (context.uid !== BANNER && context.uid !== EXPERIMENT) return next();
-    if (context.action !== 'create' && context.action !== 'update') return next();
+    if (READS.has(context.action)) return next();
+    if (context.action !== 'create' && context.action !== 'update') {
+      const result = await next();
+      invalidatePlacements(strapi);
+      return result;
+    }
     const params = context.params as { documentId?: string; data?: Record<string, unknown> };
     const existing = params.documentId
       ? ((await strapi.db.query(context.uid).findOne({ where: { documentId: params.documentId } })) as
@@ -30,8 +35,17 @@ export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
         { errors: problems }
       );
     }
-    return next();
+    const result = await next();
+    invalidatePlacements(strapi);
+    return result;
   });
+}
+
+const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
+
+/** Placements cache published banners and experiments: any write drops that cache. */
+function invalidatePlacements(strapi: Core.Strapi): void {
+  strapi.plugin('segments').service('personalization').invalidatePlacements();
 }
 
 async function experimentWriteProblems(

@@ -4,7 +4,7 @@ import { errors } from '@strapi/utils';
 import { VisitorInputError, type Visitor } from '../identity/visitor';
 import type { ProfileRow } from '../profiles/repository';
 import { requestContext } from '../personalization/request';
-import { chooseBanner, windowFilter, type BannerCandidate } from '../personalization/placement';
+import { chooseBanner, type BannerCandidate } from '../personalization/placement';
 import {
   assign,
   candidateUnits,
@@ -91,7 +91,53 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return row ? { variation: Number(row.variation), variant: String(row.variant) } : null;
   }
 
+  /**
+   * Published banners and the running experiment of a placement, per locale, cached for a few
+   * seconds and dropped on every banner or experiment write on this instance (other instances
+   * see a change within PLACEMENT_TTL_MS). Loaded outside the request context: targeting is
+   * applied per visitor in memory, so one cached list serves everyone.
+   */
+  const PLACEMENT_TTL_MS = 5_000;
+  const placementCache = new Map<
+    string,
+    { at: number; value: Promise<{ banners: StoredBanner[]; experiment: ExperimentDefinition | null }> }
+  >();
+  function placementContent(placement: string, locale: string | undefined) {
+    const key = `${placement}\u0000${locale ?? ''}`;
+    const hit = placementCache.get(key);
+    if (hit && Date.now() - hit.at < PLACEMENT_TTL_MS) return hit.value;
+    const value = (async () => {
+      let banners: StoredBanner[] = [];
+      await strapi.requestContext.run({} as never, async () => {
+        banners = (await strapi.documents(BANNER_UID as never).findMany({
+          filters: { placement },
+          status: 'published',
+          ...(locale ? { locale } : {}),
+          populate: { media: true, segmentsTargets: { fields: ['key'] } },
+          limit: 500,
+        } as never)) as unknown as StoredBanner[];
+      });
+      const [experiment] = await runningExperiments(placement);
+      return { banners, experiment: experiment ?? null };
+    })();
+    value.catch(() => placementCache.delete(key));
+    placementCache.set(key, { at: Date.now(), value });
+    if (placementCache.size > 1000) placementCache.delete(placementCache.keys().next().value as string);
+    return value;
+  }
+  const time = (v: unknown) => (v === null || v === undefined || v === '' ? NaN : new Date(v as string).getTime());
+  const inWindow = (b: StoredBanner, now: number) => {
+    const start = time(b.startsAt);
+    const end = time(b.endsAt);
+    return !(start > now) && !(end <= now);
+  };
+
   return {
+    /** A banner or experiment changed: the next placement request reloads. */
+    invalidatePlacements(): void {
+      placementCache.clear();
+    },
+
     async visitorOf(ctx: Context): Promise<VisitorState> {
       const state = ctx.state as { segmentsVisitor?: Promise<VisitorState> };
       state.segmentsVisitor ??= (async () => {
@@ -156,24 +202,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * the targeting middleware narrows the candidates to what the visitor may see.
      */
     async placement(ctx: Context, placement: string, locale: string | undefined) {
-      await requestSegmentKeys(strapi, ctx); // preview/identity errors surface before any query
-      const candidates = (await strapi.documents(BANNER_UID as never).findMany({
-        filters: { $and: [{ placement }, windowFilter(new Date())] },
-        status: 'published',
-        ...(locale ? { locale } : {}),
-        populate: { media: true, segmentsTargets: { fields: ['key'] } },
-        limit: 200,
-      } as never)) as unknown as StoredBanner[];
-      const ranked: Array<StoredBanner & BannerCandidate> = candidates.map((b) => ({
-        ...b,
-        targets: (b.segmentsTargets ?? []).map((t) => t.key),
-        priority: Number(b.segmentsPriority ?? 0),
-        id: Number(b.id),
-      }));
+      const keys = new Set(await requestSegmentKeys(strapi, ctx));
+      const { banners, experiment: running } = await placementContent(placement, locale);
+      const now = Date.now();
+      // Targeting and window decided in memory over the cached published banners of the
+      // placement: same rules as the document middleware (no target, or one of the visitor's).
+      const ranked: Array<StoredBanner & BannerCandidate> = banners
+        .filter((b) => inWindow(b, now))
+        .map((b) => ({
+          ...b,
+          targets: (b.segmentsTargets ?? []).map((t) => t.key),
+          priority: Number(b.segmentsPriority ?? 0),
+          id: Number(b.id),
+        }))
+        .filter((b) => b.targets.length === 0 || b.targets.some((k) => keys.has(k)));
       let chosen = chooseBanner(ranked);
       let experiment: { key: string; variationIndex: number; variant: string } | null = null;
 
-      const [running] = await runningExperiments(placement);
       if (running) {
         const state = await this.visitorOf(ctx);
         const units = await unitsOf(state);
