@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { FieldError } from '../contracts';
 import { bannerProblems } from './placement';
 import { experimentProblems } from './experiment';
+import { isTargetingEnabled, SEGMENT_UID, TARGETS_FIELD, type ModelLike } from './targeting';
 
 const BANNER = 'plugin::segments.banner';
 const EXPERIMENT = 'plugin::segments.experiment';
@@ -13,6 +14,10 @@ const EXPERIMENT = 'plugin::segments.experiment';
  */
 export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
+    if (context.uid === SEGMENT_UID && context.action === 'delete') {
+      await refuseDeletingTargetedSegment(strapi, (context.params as { documentId?: string }).documentId);
+      return next();
+    }
     if (context.uid !== BANNER && context.uid !== EXPERIMENT) return next();
     if (READS.has(context.action)) return next();
     if (context.action !== 'create' && context.action !== 'update') {
@@ -39,6 +44,27 @@ export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
     invalidatePlacements(strapi);
     return result;
   });
+}
+
+/**
+ * Deleting a segment would silently unlink it from the entries it targets — and an entry with
+ * no target is shown to everyone. Refused while anything targets it (archive it instead: an
+ * archived segment has no members, so its content is hidden).
+ */
+async function refuseDeletingTargetedSegment(strapi: Core.Strapi, documentId: string | undefined) {
+  if (!documentId) return;
+  const users: string[] = [];
+  for (const contentType of Object.values(strapi.contentTypes)) {
+    if (!isTargetingEnabled(contentType as unknown as ModelLike)) continue;
+    const count = await strapi.db
+      .query(contentType.uid as never)
+      .count({ where: { [TARGETS_FIELD]: { documentId } } });
+    if (count > 0) users.push(`${contentType.uid} (${count})`);
+  }
+  if (users.length) {
+    const message = `the segment targets content (${users.join(', ')}): remove it from those entries or archive the segment`;
+    throw new errors.ValidationError(message, { errors: [{ path: 'documentId', message }] });
+  }
 }
 
 const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);

@@ -198,6 +198,19 @@ describe('targeting on opted-in content types (REST)', () => {
     expect(res.body.results.length).toBe(5);
   });
 
+  it('refuses to delete a segment that targets content (its entries would become public)', async () => {
+    const { strapi } = app();
+    const vipSegment = await strapi.db.query('plugin::segments.segment').findOne({ where: { key: 'vip' } });
+    await expect(strapi.documents('plugin::segments.segment').delete({ documentId: vipSegment.documentId })).rejects.toMatchObject({
+      details: { errors: [{ path: 'documentId' }] },
+    });
+    const anon = await request(server()).get('/api/articles').expect(200);
+    expect(titles(anon.body.data)).toEqual(['public-a', 'public-b']);
+    // A segment nothing targets can go.
+    const unused = await strapi.db.query('plugin::segments.segment').findOne({ where: { key: 'nobody-matches' } });
+    await strapi.documents('plugin::segments.segment').delete({ documentId: unused.documentId });
+  });
+
   it('sees segment changes of a visitor at once (real-time evaluation)', async () => {
     const h = { 'X-Segments-Anonymous-Id': 'anon-upgrade-01' };
     await visitorWithTraits(app(), 'anon-upgrade-01', { plan: 'free' });
