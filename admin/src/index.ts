@@ -3,6 +3,7 @@ import { PLUGIN_ID } from './pluginId';
 import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
 import { PERMISSIONS } from './permissions';
+import { stripInjectedTargeting, targetingCheckbox } from './utils/targeting';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 
@@ -25,6 +26,26 @@ const plugin: StrapiApp['appPlugins'][string] = {
       isReady: false,
       name: PLUGIN_ID,
     });
+  },
+
+  bootstrap(app: { getPlugin(id: string): unknown }) {
+    // Opt-in per content type from the Content-Type Builder (writes pluginOptions.segments.enabled).
+    const ctb = app.getPlugin('content-type-builder') as
+      | {
+          apis?: {
+            forms?: {
+              addContentTypeSchemaMutation(cb: (next: object, prev: object) => object): void;
+              extendContentType(options: {
+                form: { advanced(): object[]; base?(): object[] };
+              }): void;
+            };
+          };
+        }
+      | undefined;
+    const forms = ctb?.apis?.forms;
+    if (!forms) return;
+    forms.addContentTypeSchemaMutation((next) => stripInjectedTargeting(next as Record<string, unknown>));
+    forms.extendContentType({ form: { advanced: () => [targetingCheckbox], base: () => [] } });
   },
 
   registerTrads({ locales }) {

@@ -17,6 +17,10 @@ function findPluginRoot(start: string): string {
 }
 
 export default ({ env }: { env: any }) => ({
+  // GraphQL (a devDependency) is off unless a test or demo asks for it: it slows every boot.
+  ...(env.bool('PLAYGROUND_GRAPHQL', false)
+    ? { graphql: { enabled: true, resolve: path.dirname(require.resolve('@strapi/plugin-graphql/package.json')) } }
+    : {}),
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
   },

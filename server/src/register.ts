@@ -1,8 +1,20 @@
 import type { Core } from '@strapi/strapi';
 import { registerSegmentWriteGuard } from './segments/document-guard';
+import {
+  injectTargetingFields,
+  registerGraphqlEnforcement,
+  registerPreviewParam,
+  registerTargetingEnforcement,
+} from './personalization/enforce';
+import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
+  injectTargetingFields(strapi);
+  registerTargetingEnforcement(strapi);
+  registerPreviewParam(strapi);
+  registerGraphqlEnforcement(strapi);
+  registerPersonalizationWriteGuard(strapi);
 };
 
 export default register;

@@ -45,6 +45,7 @@ describe('the plugin inside a real Strapi', () => {
         visitor: { kind: 'none' },
         profileId: null,
         segments: [],
+        experiments: [],
         firstSeenAt: null,
         lastSeenAt: null,
       });

@@ -1,3 +1,5 @@
 import segment from './segment';
+import banner from './banner';
+import experiment from './experiment';
 
-export default { segment };
+export default { segment, banner, experiment };

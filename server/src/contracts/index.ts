@@ -21,6 +21,14 @@ export interface MeResponse {
   profileId: number | null;
   /** Keys of the active segments the visitor belongs to now, evaluated in real time. */
   segments: string[];
+  /** Assignments in running experiments (recorded at exposure, else what bucketing gives). */
+  experiments: Array<{
+    key: string;
+    placement: string;
+    variationIndex: number;
+    variant: string;
+    exposed: boolean;
+  }>;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
 }

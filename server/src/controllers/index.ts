@@ -6,5 +6,6 @@ import analytics from './analytics';
 import importer from './importer';
 import segmentRules from './segment-rules';
 import segments from './segments';
+import placements from './placements';
 
-export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments };
+export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments, placements };

@@ -4,30 +4,7 @@ import { getService } from '../utils/get-service';
 import { isApiTokenCaller, replyError } from '../utils/http';
 import type { MeResponse } from '../contracts';
 import { visitorOrReply } from './visitor-input';
-import { enrichContext } from '../events/context';
-import { isValidTimeZone } from '../events/validate';
-import type { RequestContext } from '../rules';
-
-const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
-
-/**
- * The context of this request for context rules: device/OS/browser from the User-Agent, UTM
- * parameters from the query (`utm_source`, …), the time zone from `X-Segments-Timezone`.
- */
-function requestContext(ctx: Context): RequestContext {
-  const utm: Record<string, string> = {};
-  for (const key of UTM_KEYS) {
-    const value = ctx.query[`utm_${key}`];
-    if (typeof value === 'string' && value.length <= 200) utm[key] = value;
-  }
-  const zone = ctx.get('x-segments-timezone');
-  const { geo: _geo, ...context } = enrichContext((name) => ctx.get(name) || undefined, {
-    ...(Object.keys(utm).length ? { utm } : {}),
-    ...(zone && isValidTimeZone(zone) ? { timezone: zone } : {}),
-    ...(ctx.get('referer') ? { referrer: ctx.get('referer').slice(0, 500) } : {}),
-  });
-  return context;
-}
+import { requestContext } from '../personalization/request';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/segments/me — who the plugin thinks this visitor is. */
@@ -43,6 +20,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       visitor,
       profileId: profile?.id ?? null,
       segments,
+      experiments: await getService(strapi, 'personalization').assignments(ctx),
       firstSeenAt: profile ? new Date(profile.firstSeenAt).toISOString() : null,
       lastSeenAt: profile ? new Date(profile.lastSeenAt).toISOString() : null,
     };

@@ -40,4 +40,5 @@ export const STOREFRONT_ACTIONS = [
   'plugin::segments.visitor.export',
   'plugin::segments.visitor.forget',
   'plugin::segments.events.ingest',
+  'plugin::segments.placements.get',
 ] as const;

@@ -444,6 +444,11 @@ export async function deleteProfileData(db: Knex, id: number): Promise<boolean> 
     await trx(TABLES.events).where('profile_id', id).delete();
     await trx(TABLES.rollups).where('profile_id', id).delete();
     await trx(TABLES.activityDays).where('profile_id', id).delete();
+    // Experiment exposures are keyed by the profile's identities (anonymous ids, user id).
+    await trx(TABLES.exposures)
+      .whereIn(['unit_kind', 'unit_value'], trx(TABLES.identities).select('kind', 'value').where('profile_id', id))
+      .orWhere('profile_id', id)
+      .delete();
     await trx(TABLES.identities).where('profile_id', id).delete();
     await trx(TABLES.memberships).where('profile_id', id).delete();
     await trx(TABLES.membershipTransitions).where('profile_id', id).delete();

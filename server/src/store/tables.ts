@@ -12,4 +12,5 @@ export const TABLES = {
   membershipStaging: 'segments_membership_staging',
   membershipTransitions: 'segments_membership_transitions',
   sizeSnapshots: 'segments_size_snapshots',
+  exposures: 'segments_experiment_exposures',
 } as const;

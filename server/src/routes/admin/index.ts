@@ -59,6 +59,12 @@ export default {
       handler: 'segments.findOne',
       config: { policies: can(ADMIN_ACTIONS.read) },
     },
+    {
+      method: 'GET',
+      path: '/experiments/:key/results',
+      handler: 'placements.results',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
     { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
     {
       method: 'POST',

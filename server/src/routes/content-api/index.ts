@@ -31,5 +31,11 @@ export default {
       handler: 'events.ingest',
       config: { description: 'Batch event ingestion (202 with per-event accept/reject).' },
     },
+    {
+      method: 'GET',
+      path: '/placements/:placement',
+      handler: 'placements.get',
+      config: { description: 'The best banner of a placement for this visitor (targeting, window, priority, experiment).' },
+    },
   ],
 };
