@@ -1,3 +1,4 @@
 import segment from './segment';
+import campaign from './campaign';
 
-export default { segment };
+export default { segment, campaign };

@@ -6,5 +6,7 @@ import analytics from './analytics';
 import importer from './importer';
 import segmentRules from './segment-rules';
 import segments from './segments';
+import campaigns from './campaigns';
+import tracking from './tracking';
 
-export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments };
+export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments, campaigns, tracking };

@@ -9,6 +9,8 @@ export const ADMIN_ACTIONS = {
   deleteProfile: 'plugin::segments.profiles.delete',
   purge: 'plugin::segments.retention.purge',
   importEvents: 'plugin::segments.events.import',
+  manageCampaigns: 'plugin::segments.campaigns.manage',
+  sendCampaigns: 'plugin::segments.campaigns.send',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -26,6 +28,9 @@ export const adminActionDefinitions = [
   action('profiles.delete', 'Delete a visitor profile and all its data'),
   action('retention.purge', 'Run the data-retention purge now'),
   action('events.import', 'Import event history (NDJSON, CSV)'),
+  action('campaigns.manage', 'Create, edit, pause, cancel and preview campaigns'),
+  // Sending reaches real inboxes: separate from editing.
+  action('campaigns.send', 'Schedule and resume campaigns, send test e-mails'),
 ];
 
 /**

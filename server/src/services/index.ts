@@ -8,8 +8,9 @@ import retention from './retention';
 import importer from './importer';
 import scheduler from './scheduler';
 import segments from './segments';
+import campaigns from './campaigns';
 
-export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, campaigns };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -22,4 +23,5 @@ export type Services = {
   importer: ReturnType<typeof importer>;
   scheduler: ReturnType<typeof scheduler>;
   segments: ReturnType<typeof segments>;
+  campaigns: ReturnType<typeof campaigns>;
 };

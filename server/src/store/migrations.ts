@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { TABLES } from './tables';
 import { leasesMigration } from '../scheduler/migration';
 import { membershipsMigration } from '../segments/migration';
+import { campaignsMigration } from '../campaigns/migration';
 
 /**
  * Versioned, idempotent migrations for the plugin-owned tables.
@@ -110,6 +111,7 @@ export const MIGRATIONS: Migration[] = [
   },
   leasesMigration,
   membershipsMigration,
+  campaignsMigration,
 ];
 
 const LOCK_WAIT_MS = 120_000;

@@ -12,4 +12,6 @@ export const TABLES = {
   membershipStaging: 'segments_membership_staging',
   membershipTransitions: 'segments_membership_transitions',
   sizeSnapshots: 'segments_size_snapshots',
+  campaignRuns: 'segments_campaign_runs',
+  deliveries: 'segments_deliveries',
 } as const;

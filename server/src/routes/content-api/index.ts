@@ -1,3 +1,5 @@
+import { trackingRoutes } from './tracking';
+
 export default {
   type: 'content-api',
   routes: [
@@ -31,5 +33,6 @@ export default {
       handler: 'events.ingest',
       config: { description: 'Batch event ingestion (202 with per-event accept/reject).' },
     },
+    ...trackingRoutes,
   ],
 };
