@@ -95,6 +95,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       maxConnections: config().email.maxConnections,
       rateDelta: 1000,
       rateLimit: config().email.rateLimitPerSecond,
+      // The outbox owns retries (counted, backed off, visible in the log): no silent requeues.
+      maxRequeues: 0,
       ...options,
     } as Parameters<typeof nodemailer.createTransport>[0]);
     return transport;
