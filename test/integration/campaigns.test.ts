@@ -5,6 +5,7 @@ import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink';
 import { useStrapi } from './helpers/strapi';
 import { TABLES } from '../../server/src/store/tables';
 import { assignVariation } from '../../server/src/experiments/bucketing';
+import { claimBatch, createRun, materialiseAudience, runsWithStatus } from '../../server/src/campaigns/outbox';
 
 const SEGMENT_UID = 'plugin::segments.segment';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -406,6 +407,60 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       const again = await admin('post', `/campaigns/${other}/resume`);
       expect(again.status).toBe(400);
       expect(again.body.error.details.errors[0].path).toBe('status');
+    });
+  });
+
+  describe('recurring campaigns', () => {
+    it('creates one run per cron fire, never two for the same fire, and returns to scheduled between runs', async () => {
+      await insert([{ id: 7001, group: 'weekly' }]);
+      await segment('weekly');
+      const id = await createCampaign({
+        name: 'Every minute',
+        segmentKey: 'weekly',
+        scheduleType: 'recurring',
+        cron: '* * * * *',
+        timezone: 'Europe/Berlin',
+        variants: [variant('W')],
+      });
+      await schedule(id);
+      const t1 = Date.now() + 60_000;
+      expect(await service().plan(t1)).toMatchObject({ created: 1, materialised: 1 });
+      expect(await service().plan(t1)).toMatchObject({ created: 0 }); // same fire: no second run
+      await service().dispatch(t1);
+      await service().plan(t1 + 1000);
+      expect(await status(id)).toBe('scheduled');
+      expect(await service().plan(t1 + 61_000)).toMatchObject({ created: 1, materialised: 1 });
+      await service().dispatch(t1 + 61_000);
+      const runs = await app().knex(TABLES.campaignRuns).where('campaign_id', id).orderBy('due_at');
+      expect(runs).toHaveLength(2);
+      expect(Number(runs[1].due_at) - Number(runs[0].due_at)).toBe(60_000);
+      expect((await deliveries(id)).map((d) => [d.profileId, d.status])).toEqual([
+        [7001, 'sent'],
+        [7001, 'sent'],
+      ]);
+      expect((await admin('post', `/campaigns/${id}/cancel`)).status).toBe(200);
+    });
+  });
+
+  describe('exactly-once constraints', () => {
+    it('lets only one of two racing planners create a run, and materialises each profile once', async () => {
+      const knex = app().knex;
+      const now = Date.now();
+      const created = await Promise.all([1, 2, 3].map(() => createRun(knex, 'race', 'once', now, now)));
+      expect(created.filter(Boolean)).toHaveLength(1);
+      const [run] = await runsWithStatus(knex, ['planned']).then((runs) => runs.filter((r) => r.campaignId === 'race'));
+      const segmentId = (await app().strapi.db.query(SEGMENT_UID).findOne({ where: { key: 'news' } })).documentId;
+      await Promise.all([1, 2].map(() => materialiseAudience(knex, run, { segmentId, requireConsent: false }, now)));
+      await materialiseAudience(knex, run, { segmentId, requireConsent: false }, now);
+      const rows = await knex(TABLES.deliveries).where('run_id', run.id).pluck('profile_id');
+      expect(rows.map(Number).sort()).toEqual([1, 3]);
+      // Concurrent claimers get disjoint batches.
+      await knex(TABLES.deliveries).where('run_id', run.id).update({ status: 'queued', next_attempt_at: now });
+      const claims = await Promise.all(
+        ['a', 'b', 'c'].map((token) => claimBatch(knex, { token, campaignIds: ['race'], limit: 1, now, claimTtlMs: 60_000 }))
+      );
+      expect(claims.flat().map((d) => d.profileId).sort()).toEqual([1, 3]);
+      await knex(TABLES.deliveries).where('run_id', run.id).delete();
     });
   });
 
