@@ -457,7 +457,7 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       // Concurrent claimers get disjoint batches.
       await knex(TABLES.deliveries).where('run_id', run.id).update({ status: 'queued', next_attempt_at: now });
       const claims = await Promise.all(
-        ['a', 'b', 'c'].map((token) => claimBatch(knex, { token, campaignIds: ['race'], limit: 1, now, claimTtlMs: 60_000 }))
+        ['a', 'b', 'c'].map((token) => claimBatch(knex, { token, campaignIds: ['race'], limit: 1, now, claimExpires: now + 60_000 }))
       );
       expect(claims.flat().map((d) => d.profileId).sort()).toEqual([1, 3]);
       await knex(TABLES.deliveries).where('run_id', run.id).delete();

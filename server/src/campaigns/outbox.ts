@@ -203,7 +203,7 @@ export async function reclaimExpired(knex: Knex, now: number): Promise<number> {
  */
 export async function claimBatch(
   knex: Knex,
-  options: { token: string; campaignIds: string[]; limit: number; now: number; claimTtlMs: number }
+  options: { token: string; campaignIds: string[]; limit: number; now: number; claimExpires: number }
 ): Promise<ClaimedDelivery[]> {
   if (!options.campaignIds.length) return [];
   const pg = dialectOf(knex) === 'postgres';
@@ -216,7 +216,7 @@ export async function claimBatch(
        WHERE status = 'queued' AND next_attempt_at <= ? AND campaign_id IN (${marks})
        ORDER BY next_attempt_at, id
        LIMIT ?${pg ? ' FOR UPDATE SKIP LOCKED' : ''})`,
-    [options.token, options.now + options.claimTtlMs, options.now, options.now, ...options.campaignIds, options.limit]
+    [options.token, options.claimExpires, Date.now(), options.now, ...options.campaignIds, options.limit]
   );
   const rows = await knex(TABLES.deliveries)
     .select('id', 'run_id', 'campaign_id', 'profile_id', 'variant', 'attempts')
@@ -237,11 +237,33 @@ export type Acknowledgement =
   | { id: number; status: 'queued'; error: string; nextAttemptAt: number }
   | { id: number; status: 'failed' | 'skipped'; error: string };
 
-/** Records outcomes of a claimed batch; rows whose claim was lost are left alone. */
-export async function acknowledge(knex: Knex, token: string, acks: Acknowledgement[], now: number): Promise<void> {
+/**
+ * Records outcomes of a claimed batch; rows whose claim was lost are left alone. Sends whose
+ * Message-ID is the one the dispatcher sets (`<segments.<id>@domain>`) are recorded in one UPDATE.
+ */
+export async function acknowledge(knex: Knex, token: string, acks: Acknowledgement[], now: number, messageDomain?: string): Promise<void> {
   if (!acks.length) return;
   await knex.transaction(async (trx) => {
+    const standard = (a: Acknowledgement) =>
+      a.status === 'sent' && messageDomain !== undefined && a.messageId === `<segments.${a.id}@${messageDomain}>`;
+    const bulk = acks.filter(standard);
+    for (let i = 0; i < bulk.length; i += 500) {
+      await trx(TABLES.deliveries)
+        .whereIn('id', bulk.slice(i, i + 500).map((a) => a.id))
+        .andWhere('claimed_by', token)
+        .update({
+          status: 'sent',
+          claimed_by: null,
+          claim_expires: null,
+          updated_at: now,
+          sent_at: now,
+          error: null,
+          // '||' concatenates on SQLite and Postgres alike.
+          message_id: trx.raw(`'<segments.' || id || ?`, [`@${messageDomain}>`]),
+        });
+    }
     for (const ack of acks) {
+      if (standard(ack)) continue;
       const common = { status: ack.status, claimed_by: null, claim_expires: null, updated_at: now };
       const fields =
         ack.status === 'sent'

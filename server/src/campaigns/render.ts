@@ -133,7 +133,8 @@ export function renderEmail(variant: VariantContent, data: RenderData, tracking:
     .renderSync(parse(textEngine, variant.subject, false), scope)
     .replace(/[\r\n]+/g, ' ')
     .trim();
-  let html = htmlEngine.renderSync(parse(htmlEngine, variant.html, true), scope) as string;
+  const body = htmlEngine.renderSync(parse(htmlEngine, variant.html, true), scope) as string;
+  let html = body;
 
   if (tracking) {
     const links = literalLinks(variant.html);
@@ -168,7 +169,7 @@ export function renderEmail(variant: VariantContent, data: RenderData, tracking:
 
   let text = variant.text
     ? (textEngine.renderSync(parse(textEngine, variant.text, false), scope) as string)
-    : htmlToText(htmlEngine.renderSync(parse(htmlEngine, variant.html, true), scope) as string);
+    : htmlToText(body);
   if (!/unsubscribe_url/.test(variant.text ?? '') && !text.includes(data.unsubscribe_url)) {
     text += `\n\nUnsubscribe: ${data.unsubscribe_url}`;
   }

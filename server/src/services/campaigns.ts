@@ -70,11 +70,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let dispatching: Promise<unknown> | null = null;
   let stopped = false;
 
+  let derived: string | null = null;
   const secret = () => {
     const configured = config().tracking.secret;
     if (configured) return configured;
-    const keys = strapi.config.get('server.app.keys') as string[] | undefined;
-    return deriveSecret(keys ?? []);
+    derived ??= deriveSecret((strapi.config.get('server.app.keys') as string[] | undefined) ?? []);
+    return derived;
   };
   const trackingBase = () => {
     const base =
@@ -321,13 +322,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Claims and sends due deliveries until none is left (or `maxBatches`). Safe on every
      * instance at once: claims are disjoint. Returns counts for this call.
      */
-    async dispatch(now = Date.now(), options: { maxBatches?: number } = {}): Promise<DispatchReport> {
+    async dispatch(now?: number, options: { maxBatches?: number } = {}): Promise<DispatchReport> {
       const report: DispatchReport = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
       const mailer = getTransport();
       if (!mailer) return report;
       const cfg = config();
       const db = knex();
-      await reclaimExpired(db, now);
+      // Claim expiries are real time whatever `now` says: a claim must outlive the batch it
+      // covers, and another instance compares it with its own clock.
+      await reclaimExpired(db, Date.now());
       const policy = {
         maxAttempts: cfg.campaigns.maxAttempts,
         baseMs: cfg.campaigns.retryBaseSeconds * 1000,
@@ -337,17 +340,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // Re-read each batch: a pause or cancel stops further claims at once.
         const campaigns = new Map((await loadCampaigns({ status: 'sending' })).map((c) => [c.documentId, c]));
         const token = `${owner}:${crypto.randomBytes(6).toString('hex')}`;
+        // `now` (tests pass a clock) decides what is due; a long loop otherwise reads the clock per batch.
+        const due = now ?? Date.now();
         const claimed = await claimBatch(db, {
           token,
           campaignIds: [...campaigns.keys()],
           limit: cfg.campaigns.batchSize,
-          now,
-          claimTtlMs: cfg.campaigns.claimTtlSeconds * 1000,
+          now: due,
+          claimExpires: Date.now() + cfg.campaigns.claimTtlSeconds * 1000,
         });
         if (!claimed.length) break;
         report.claimed += claimed.length;
-        const acks = await this.sendBatch(claimed, campaigns, mailer, now, policy);
-        await acknowledge(db, token, acks, Date.now());
+        const acks = await this.sendBatch(claimed, campaigns, mailer, due, policy);
+        await acknowledge(db, token, acks, Date.now(), messageDomain());
         for (const ack of acks) {
           if (ack.status === 'sent') report.sent += 1;
           else if (ack.status === 'queued') report.retried += 1;
