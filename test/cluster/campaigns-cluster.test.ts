@@ -38,7 +38,7 @@ describe('campaign delivery across three Strapi processes', () => {
         SEGMENTS_PLANNER_CRON: '*/2 * * * * *',
         SEGMENTS_DISPATCH_INTERVAL_MS: '200',
         SEGMENTS_DISPATCH_BATCH: String(BATCH),
-        SEGMENTS_CLAIM_TTL_SECONDS: '10',
+        SEGMENTS_CLAIM_TTL_SECONDS: '30',
         SEGMENTS_EMAIL_RATE: '2000',
         SEGMENTS_SMTP_PORT: String(sink.port),
       },
