@@ -121,6 +121,7 @@ export async function run(): Promise<BenchResult[]> {
     const started = performance.now();
     const now = Date.now() + 1000;
     await service.plan(now);
+    process.stdout.write(`  ${group}: planned ${n} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     let sent = 0;
     while (sent < n) {
       const report = await service.dispatch(now);
