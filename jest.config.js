@@ -24,6 +24,13 @@ module.exports = {
     },
     {
       ...base,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/cluster/setup.ts'],
+    },
+    {
+      ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',

@@ -40,6 +40,23 @@ export default ({ env }: { env: any }) => ({
         enabled: env.bool('SEGMENTS_SCHEDULER_ENABLED', true),
         leaseTtlSeconds: env.int('SEGMENTS_LEASE_TTL_SECONDS', 60),
       },
+      // Campaign e-mail: a local SMTP server (maildev, or the tests' in-process sink) when given.
+      email: {
+        transport: env('SEGMENTS_SMTP_PORT')
+          ? { host: env('SEGMENTS_SMTP_HOST', '127.0.0.1'), port: env.int('SEGMENTS_SMTP_PORT'), secure: false, ignoreTLS: true }
+          : null,
+        from: env('SEGMENTS_EMAIL_FROM', 'Playground Shop <news@playground.test>'),
+        rateLimitPerSecond: env.int('SEGMENTS_EMAIL_RATE', 200),
+        maxConnections: env.int('SEGMENTS_EMAIL_CONNECTIONS', 5),
+      },
+      campaigns: {
+        plannerCron: env('SEGMENTS_PLANNER_CRON', '* * * * *'),
+        dispatchIntervalMs: env.int('SEGMENTS_DISPATCH_INTERVAL_MS', 2000),
+        batchSize: env.int('SEGMENTS_DISPATCH_BATCH', 50),
+        claimTtlSeconds: env.int('SEGMENTS_CLAIM_TTL_SECONDS', 120),
+        retryBaseSeconds: env.int('SEGMENTS_RETRY_BASE_SECONDS', 60),
+        frequencyCap: env.json('SEGMENTS_FREQUENCY_CAP', null),
+      },
     },
   },
 });

@@ -12,6 +12,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   if (config.grantStorefrontPermissions) await grantStorefrontPermissionsOnce(strapi);
   getService(strapi, 'segments').startSchedule();
   if (config.retention.scheduledPurge) getService(strapi, 'retention').startSchedule();
+  getService(strapi, 'campaigns').start();
 };
 
 export default bootstrap;

@@ -7,9 +7,11 @@ import {
   registerTargetingEnforcement,
 } from './personalization/enforce';
 import { registerPersonalizationWriteGuard } from './personalization/write-guard';
+import { registerCampaignWriteGuard } from './campaigns/document-guard';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
+  registerCampaignWriteGuard(strapi);
   injectTargetingFields(strapi);
   registerTargetingEnforcement(strapi);
   registerPreviewParam(strapi);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 import { isTimeZone } from '../events/limits';
 
 /**
@@ -99,6 +100,64 @@ export const pluginConfigSchema = z
         enabled: z.boolean().default(true),
         /** How long a job's lease lasts without renewal: the takeover delay when a worker dies. */
         leaseTtlSeconds: z.number().int().min(5).max(3600).default(60),
+      })
+      .strict()
+      .default({}),
+    /** E-mail transport for campaigns: nodemailer SMTP options, pooled and rate-limited. */
+    email: z
+      .object({
+        /**
+         * nodemailer transport options (host, port, secure, auth, tls, …). Null disables sending:
+         * deliveries stay queued until a transport is configured.
+         */
+        transport: z.record(z.unknown()).nullable().default(null),
+        from: z.string().min(3).max(320).default('no-reply@localhost'),
+        replyTo: z.string().min(3).max(320).optional(),
+        /** Pooled SMTP connections per instance. */
+        maxConnections: z.number().int().min(1).max(100).default(5),
+        /** Messages per second per instance (nodemailer's pool rate limit). */
+        rateLimitPerSecond: z.number().int().min(1).max(100_000).default(20),
+      })
+      .strict()
+      .default({}),
+    /** Open/click/unsubscribe links in campaign e-mails. */
+    tracking: z
+      .object({
+        /** Public URL of this Strapi (links point at `<baseUrl>/api/segments/t/…`). Default: server.url or http://localhost:1337. */
+        baseUrl: z.string().url().optional(),
+        /** HMAC secret for tracking tokens. Default: derived from the app keys. */
+        secret: z.string().min(32).optional(),
+      })
+      .strict()
+      .default({}),
+    campaigns: z
+      .object({
+        /** Plan due campaign runs on this cron expression (UTC; seconds field allowed). */
+        plannerCron: z
+          .string()
+          .refine((e) => cron.validate(e), { message: 'not a valid cron expression' })
+          .default('* * * * *'),
+        /** Each instance looks for due deliveries this often. */
+        dispatchIntervalMs: z.number().int().min(50).max(600_000).default(2000),
+        /** Deliveries claimed at once by one instance (the duplicate bound if it dies mid-send). */
+        batchSize: z.number().int().min(1).max(1000).default(50),
+        /** A claimed batch not acknowledged within this time is taken over by another instance. */
+        claimTtlSeconds: z.number().int().min(5).max(3600).default(120),
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+        /** Transient failures wait base × 2^(attempt−1), at most retryMaxSeconds. */
+        retryBaseSeconds: z.number().min(0).max(86_400).default(60),
+        retryMaxSeconds: z.number().min(0).max(7 * 86_400).default(3600),
+        /** Only profiles with email_consent = true are sent to (else: all but opted-out). */
+        requireConsent: z.boolean().default(false),
+        /** Global cap across campaigns: at most `max` messages per profile per `periodHours`. */
+        frequencyCap: z
+          .object({
+            max: z.number().int().min(1).max(1000),
+            periodHours: z.number().int().min(1).max(24 * 365),
+          })
+          .strict()
+          .nullable()
+          .default(null),
       })
       .strict()
       .default({}),

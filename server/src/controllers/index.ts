@@ -7,5 +7,7 @@ import importer from './importer';
 import segmentRules from './segment-rules';
 import segments from './segments';
 import placements from './placements';
+import campaigns from './campaigns';
+import tracking from './tracking';
 
-export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments, placements };
+export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments, placements, campaigns, tracking };

@@ -10,6 +10,8 @@ export const ADMIN_ACTIONS = {
   purge: 'plugin::segments.retention.purge',
   importEvents: 'plugin::segments.events.import',
   manageSegments: 'plugin::segments.segments.manage',
+  manageCampaigns: 'plugin::segments.campaigns.manage',
+  sendCampaigns: 'plugin::segments.campaigns.send',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -28,6 +30,9 @@ export const adminActionDefinitions = [
   action('retention.purge', 'Run the data-retention purge now'),
   action('events.import', 'Import event history (NDJSON, CSV)'),
   action('segments.manage', 'Create and edit segments in the segment builder'),
+  action('campaigns.manage', 'Create, edit, pause, cancel and preview campaigns'),
+  // Sending reaches real inboxes: separate from editing.
+  action('campaigns.send', 'Schedule and resume campaigns, send test e-mails'),
 ];
 
 /**

@@ -9,8 +9,9 @@ import importer from './importer';
 import scheduler from './scheduler';
 import segments from './segments';
 import personalization from './personalization';
+import campaigns from './campaigns';
 
-export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -24,4 +25,5 @@ export type Services = {
   scheduler: ReturnType<typeof scheduler>;
   segments: ReturnType<typeof segments>;
   personalization: ReturnType<typeof personalization>;
+  campaigns: ReturnType<typeof campaigns>;
 };

@@ -3,6 +3,7 @@ import { TABLES } from './tables';
 import { leasesMigration } from '../scheduler/migration';
 import { membershipsMigration } from '../segments/migration';
 import { exposuresMigration } from '../personalization/migration';
+import { campaignsMigration } from '../campaigns/migration';
 
 /**
  * Versioned, idempotent migrations for the plugin-owned tables.
@@ -112,6 +113,7 @@ export const MIGRATIONS: Migration[] = [
   leasesMigration,
   membershipsMigration,
   exposuresMigration,
+  campaignsMigration,
 ];
 
 const LOCK_WAIT_MS = 120_000;

@@ -13,4 +13,6 @@ export const TABLES = {
   membershipTransitions: 'segments_membership_transitions',
   sizeSnapshots: 'segments_size_snapshots',
   exposures: 'segments_experiment_exposures',
+  campaignRuns: 'segments_campaign_runs',
+  deliveries: 'segments_deliveries',
 } as const;

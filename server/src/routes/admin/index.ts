@@ -1,4 +1,5 @@
 import { ADMIN_ACTIONS } from '../../permissions/actions';
+import { campaignRoutes } from './campaigns';
 
 const can = (...actions: string[]) => [
   'admin::isAuthenticatedAdmin',
@@ -90,5 +91,6 @@ export default {
       handler: 'profiles.delete',
       config: { policies: can(ADMIN_ACTIONS.deleteProfile) },
     },
+    ...campaignRoutes(can),
   ],
 };

@@ -1,3 +1,5 @@
+import { trackingRoutes } from './tracking';
+
 export default {
   type: 'content-api',
   routes: [
@@ -37,5 +39,6 @@ export default {
       handler: 'placements.get',
       config: { description: 'The best banner of a placement for this visitor (targeting, window, priority, experiment).' },
     },
+    ...trackingRoutes,
   ],
 };

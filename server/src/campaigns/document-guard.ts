@@ -1,0 +1,124 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { checkCampaign, type FieldError } from './definition';
+import { isCampaignStatus, isEditable, transitionError, type CampaignStatus } from './status';
+import { TABLES } from '../store/tables';
+
+export const CAMPAIGN_UID = 'plugin::segments.campaign';
+
+/** Fields that make up what is sent; frozen once a campaign is sending, sent or cancelled. */
+const CONTENT_FIELDS = [
+  'name',
+  'segmentKey',
+  'variants',
+  'holdoutPercent',
+  'scheduleType',
+  'sendAt',
+  'cron',
+  'timezone',
+  'localTime',
+  'quietHours',
+  'frequencyCap',
+  'conversionEvent',
+  'conversionWindowHours',
+] as const;
+
+const fail = (problems: FieldError[]): never => {
+  throw new errors.ValidationError(
+    `Invalid campaign: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    { errors: problems }
+  );
+};
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameInstant = (a: unknown, b: unknown) =>
+  (a ? new Date(a as string).getTime() : null) === (b ? new Date(b as string).getTime() : null);
+
+/**
+ * Document-service middleware: every write of a campaign — admin API, Content Manager, REST or
+ * code calling `strapi.documents()` — is checked: fields valid (Liquid parses, cron, zones,
+ * HH:MM), the segment exists, a status change follows the machine in `status.ts` as an editor,
+ * and content is frozen once sending. The planner's own transitions are compare-and-set updates
+ * through the query engine (see services/campaigns.ts), checked against the same machine.
+ */
+export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    if (context.uid !== CAMPAIGN_UID) return next();
+    const params = context.params as { documentId?: string; data?: Record<string, unknown> };
+    if (context.action === 'delete') {
+      const current = params.documentId
+        ? await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: params.documentId } })
+        : null;
+      if (current?.status === 'sending') {
+        fail([{ path: 'status', message: 'a sending campaign cannot be deleted: pause or cancel it first' }]);
+      }
+      const result = await next();
+      if (current) {
+        const knex = strapi.db.connection;
+        await knex(TABLES.deliveries).where('campaign_id', current.documentId).delete();
+        await knex(TABLES.campaignRuns).where('campaign_id', current.documentId).delete();
+      }
+      return result;
+    }
+    if (context.action !== 'create' && context.action !== 'update') return next();
+
+    const data = { ...(params.data ?? {}) };
+    const current =
+      context.action === 'update' && params.documentId
+        ? ((await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: params.documentId } })) as Record<
+            string,
+            unknown
+          > | null)
+        : null;
+    const problems: FieldError[] = [];
+    const from: CampaignStatus = current && isCampaignStatus(current.status) ? current.status : 'draft';
+    const to = data.status === undefined ? from : data.status;
+    if (!isCampaignStatus(to)) {
+      problems.push({ path: 'status', message: 'unknown status' });
+    } else if (!current && to !== 'draft') {
+      problems.push({ path: 'status', message: 'a new campaign starts as draft: schedule it afterwards' });
+    } else if (current) {
+      const error = transitionError(from, to, 'editor');
+      if (error) problems.push({ path: 'status', message: error });
+    }
+    if (current && !isEditable(from)) {
+      for (const field of CONTENT_FIELDS) {
+        if (!(field in data)) continue;
+        const unchanged = field === 'sendAt' ? sameInstant(data[field], current[field]) : same(data[field], current[field]);
+        if (!unchanged) problems.push({ path: field, message: `cannot change ${field} of a ${from} campaign` });
+      }
+    }
+    const merged: Record<string, unknown> = { ...(current ?? {}), ...data };
+    const checked = checkCampaign(merged);
+    if (!checked.ok) problems.push(...checked.errors);
+    if (typeof merged.segmentKey === 'string' && merged.segmentKey) {
+      const segment = await strapi.db
+        .query('plugin::segments.segment')
+        .findOne({ where: { key: merged.segmentKey }, select: ['id'] });
+      if (!segment) problems.push({ path: 'segmentKey', message: `no segment with key "${merged.segmentKey}"` });
+    }
+    if (problems.length) fail(problems);
+    if (checked.ok) {
+      // Store the normalised values (trimmed, defaults filled) rather than what was sent.
+      data.variants = checked.value.variants;
+      if ('sendAt' in data) data.sendAt = checked.value.sendAt ?? null;
+    }
+    if (to === 'scheduled' && from !== 'scheduled' && from !== 'paused') data.scheduledAt = new Date().toISOString();
+    params.data = data;
+
+    const result = await next();
+    if (current && to === 'cancelled' && from !== 'cancelled') {
+      const knex = strapi.db.connection;
+      const now = Date.now();
+      await knex(TABLES.deliveries)
+        .where('campaign_id', String(current.documentId))
+        .whereIn('status', ['pending', 'queued'])
+        .update({ status: 'cancelled', updated_at: now });
+      await knex(TABLES.campaignRuns)
+        .where('campaign_id', String(current.documentId))
+        .whereIn('status', ['planned', 'ready'])
+        .update({ status: 'cancelled', finished_at: now });
+    }
+    return result;
+  });
+}

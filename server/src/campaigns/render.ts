@@ -1,0 +1,178 @@
+import { Liquid, type Template } from 'liquidjs';
+
+/**
+ * Campaign e-mail rendering. Pure (no Strapi, no network): Liquid templates with HTML
+ * auto-escaping for the body (plain output for subject and text), the preheader, click tracking
+ * of links written literally in the template, an open pixel, and a visible unsubscribe link.
+ */
+export interface VariantContent {
+  name: string;
+  subject: string;
+  preheader?: string | null;
+  html: string;
+  text?: string | null;
+}
+
+export interface RenderData {
+  traits: Record<string, unknown>;
+  user: Record<string, unknown> | null;
+  campaign: { id: string; name: string; variant: string };
+  profile: { id: number; email: string | null };
+  unsubscribe_url: string;
+}
+
+export interface Tracking {
+  /** URL of the open pixel for this message. */
+  openPixelUrl: string;
+  /** Tracking URL that redirects to `destination`. */
+  clickUrl(destination: string): string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+  /** Variables the templates use that had no value for this recipient (rendered empty). */
+  missing: string[];
+}
+
+const LIMITS = { parseLimit: 200_000, renderLimit: 2_000, memoryLimit: 50_000_000 };
+const htmlEngine = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, ...LIMITS });
+const textEngine = new Liquid({ ownPropertyOnly: true, ...LIMITS });
+
+const CACHE_MAX = 500;
+const parsed = new Map<string, Template[]>();
+function parse(engine: Liquid, source: string, escape: boolean): Template[] {
+  const key = `${escape ? 'h' : 't'}:${source}`;
+  let templates = parsed.get(key);
+  if (!templates) {
+    templates = engine.parse(source);
+    if (parsed.size >= CACHE_MAX) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, templates);
+  }
+  return templates;
+}
+
+/** Liquid syntax problems of one template, or null when it parses. */
+export function templateError(source: string): string | null {
+  try {
+    htmlEngine.parse(source);
+    return null;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+/** Literal http(s) link targets in a template (links built from variables are not tracked). */
+export function literalLinks(htmlSource: string): Set<string> {
+  const links = new Set<string>();
+  for (const m of htmlSource.matchAll(/\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) {
+    const raw = m[1] ?? m[2] ?? '';
+    if (/\{[{%]/.test(raw) || !/^https?:\/\//i.test(raw)) continue;
+    links.add(raw);
+  }
+  return links;
+}
+
+const unescapeAttr = (s: string) =>
+  s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const escapeAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function missingVariables(sources: string[], data: RenderData): string[] {
+  const missing = new Set<string>();
+  for (const source of sources) {
+    for (const segments of htmlEngine.globalVariableSegmentsSync(parse(htmlEngine, source, true))) {
+      let value: unknown = data;
+      const path: string[] = [];
+      for (const segment of segments) {
+        if (typeof segment !== 'string' && typeof segment !== 'number') break; // dynamic index
+        path.push(String(segment));
+        value =
+          value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment)
+            ? (value as Record<string, unknown>)[segment]
+            : undefined;
+        if (value === undefined) break;
+      }
+      if (value === undefined || value === null) missing.add(path.join('.'));
+    }
+  }
+  return [...missing].sort();
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<a\s[^>]*href\s*=\s*"([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2 ($1)')
+    .replace(/<br\s*\/?>|<\/(p|div|h\d|li|tr)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function insertBeforeBodyEnd(html: string, fragment: string): string {
+  const at = html.search(/<\/body\s*>/i);
+  return at >= 0 ? html.slice(0, at) + fragment + html.slice(at) : html + fragment;
+}
+
+function insertAfterBodyStart(html: string, fragment: string): string {
+  const m = /<body[^>]*>/i.exec(html);
+  return m ? html.slice(0, m.index + m[0].length) + fragment + html.slice(m.index + m[0].length) : fragment + html;
+}
+
+export function renderEmail(variant: VariantContent, data: RenderData, tracking: Tracking | null): RenderedEmail {
+  const scope = data as unknown as Record<string, unknown>;
+  const subject = textEngine
+    .renderSync(parse(textEngine, variant.subject, false), scope)
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
+  const body = htmlEngine.renderSync(parse(htmlEngine, variant.html, true), scope) as string;
+  let html = body;
+
+  if (tracking) {
+    const links = literalLinks(variant.html);
+    if (links.size) {
+      html = html.replace(/(\bhref\s*=\s*)(?:"([^"]*)"|'([^']*)')/gi, (whole, prefix: string, dq?: string, sq?: string) => {
+        const raw = dq ?? sq ?? '';
+        return links.has(raw) ? `${prefix}"${escapeAttr(tracking.clickUrl(unescapeAttr(raw)))}"` : whole;
+      });
+    }
+  }
+  // The law (CAN-SPAM, GDPR) and RFC 8058 want an unsubscribe a reader can see.
+  const usesUnsubscribe = /unsubscribe_url/.test(variant.html);
+  if (!usesUnsubscribe) {
+    html = insertBeforeBodyEnd(
+      html,
+      `<p style="font-size:12px;color:#666"><a href="${escapeAttr(data.unsubscribe_url)}">Unsubscribe</a></p>`
+    );
+  }
+  if (variant.preheader) {
+    const pre = textEngine.renderSync(parse(textEngine, variant.preheader, false), scope) as string;
+    html = insertAfterBodyStart(
+      html,
+      `<div style="display:none;max-height:0;overflow:hidden">${escapeAttr(pre)}</div>`
+    );
+  }
+  if (tracking) {
+    html = insertBeforeBodyEnd(
+      html,
+      `<img src="${escapeAttr(tracking.openPixelUrl)}" width="1" height="1" alt="" style="display:block;border:0">`
+    );
+  }
+
+  let text = variant.text
+    ? (textEngine.renderSync(parse(textEngine, variant.text, false), scope) as string)
+    : htmlToText(body);
+  if (!/unsubscribe_url/.test(variant.text ?? '') && !text.includes(data.unsubscribe_url)) {
+    text += `\n\nUnsubscribe: ${data.unsubscribe_url}`;
+  }
+  const sources = [variant.subject, variant.html, variant.preheader ?? '', variant.text ?? ''];
+  return { subject, html, text, missing: missingVariables(sources, data) };
+}
