@@ -469,6 +469,9 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
     beforeAll(async () => {
       await insert([{ id: 6001, group: 'adm', traits: { first_name: 'Dee' } }]);
       await segment('adm');
+      await app()
+        .strapi.documents(SEGMENT_UID)
+        .create({ data: { name: 'Web only', key: 'adm-web', rule: {}, uses: ['personalisation'] } as never });
       id = await createCampaign({ name: 'Admin', segmentKey: 'adm', variants: [variant('A'), variant('B')] });
     });
 
@@ -509,6 +512,7 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       ['broken Liquid', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [{ name: 'A', subject: 's', html: '{% if %}' }] } }, 'variants.0.html'],
       ['no variants', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [] } }, 'variants'],
       ['unknown segment', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'nope', variants: [variant('A')] } }, 'segmentKey'],
+      ['segment not used for campaigns', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm-web', variants: [variant('A')] } }, 'segmentKey'],
       ['bad cron', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], scheduleType: 'recurring', cron: '61 * * * *' } }, 'cron'],
       ['recurring without cron', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], scheduleType: 'recurring' } }, 'cron'],
       ['at without sendAt', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], scheduleType: 'at' } }, 'sendAt'],

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { usesOf } from '../segments/check-write';
 import { errors } from '@strapi/utils';
 import { checkCampaign, type FieldError } from './definition';
 import { isCampaignStatus, isEditable, transitionError, type CampaignStatus } from './status';
@@ -94,8 +95,15 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
     if (typeof merged.segmentKey === 'string' && merged.segmentKey) {
       const segment = await strapi.db
         .query('plugin::segments.segment')
-        .findOne({ where: { key: merged.segmentKey }, select: ['id'] });
+        .findOne({ where: { key: merged.segmentKey }, select: ['id', 'uses'] });
       if (!segment) problems.push({ path: 'segmentKey', message: `no segment with key "${merged.segmentKey}"` });
+      // A segment its editors reserved for personalisation is not a mailing list.
+      else if (!usesOf(segment.uses).includes('campaigns')) {
+        problems.push({
+          path: 'segmentKey',
+          message: `the segment "${merged.segmentKey}" is not used for campaigns (its uses: ${usesOf(segment.uses).join(', ') || 'none'})`,
+        });
+      }
     }
     if (problems.length) fail(problems);
     if (checked.ok) {

@@ -11,7 +11,7 @@ export interface ExperimentDefinition {
   documentId: string;
   key: string;
   placement: string;
-  status: 'draft' | 'running' | 'stopped';
+  state: 'draft' | 'running' | 'stopped';
   /** Variation i shows banner `variants[i].banner` (a banner documentId); 0 is the control. */
   variants: Array<{ banner: string; weight: number }>;
   coverage: number;
@@ -59,7 +59,7 @@ const definitionSchema = z
   .object({
     key: z.string().max(64).regex(PLACEMENT_PATTERN, 'must be a slug (a-z, 0-9, _ and -)'),
     placement: z.string().max(64).regex(PLACEMENT_PATTERN, 'must be a slug (a-z, 0-9, _ and -)'),
-    status: z.enum(['draft', 'running', 'stopped']),
+    state: z.enum(['draft', 'running', 'stopped']),
     variants: variantsSchema,
     coverage: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
     seed: z.string().max(100).nullable(),
@@ -75,7 +75,7 @@ export function withDefaults(input: Record<string, unknown>): Record<string, unk
   const numberOr = (v: unknown, d: number) => (v === null || v === undefined || v === '' ? d : Number(v));
   return {
     ...input,
-    status: input.status ?? 'draft',
+    state: input.state ?? 'draft',
     coverage: numberOr(input.coverage, 1),
     seed: input.seed || null,
     hashVersion: numberOr(input.hashVersion, 2),
@@ -98,7 +98,7 @@ export function toDefinition(row: Record<string, unknown>): ExperimentDefinition
     documentId: String(row.documentId),
     key: String(d.key),
     placement: String(d.placement),
-    status: d.status as ExperimentDefinition['status'],
+    state: d.state as ExperimentDefinition['state'],
     variants: (typeof d.variants === 'string' ? JSON.parse(d.variants) : d.variants) as ExperimentDefinition['variants'],
     coverage: Number(d.coverage),
     seed: (d.seed as string | null) ?? null,

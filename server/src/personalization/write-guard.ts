@@ -96,14 +96,14 @@ async function experimentWriteProblems(
       });
     }
   });
-  if (data.status === 'running') {
+  if (data.state === 'running') {
     const others = (await strapi.db.query(EXPERIMENT).findMany({
-      where: { placement: data.placement, status: 'running', ...(documentId ? { documentId: { $ne: documentId } } : {}) },
+      where: { placement: data.placement, state: 'running', ...(documentId ? { documentId: { $ne: documentId } } : {}) },
       select: ['key'],
     })) as Array<{ key: string }>;
     if (others.length) {
       problems.push({
-        path: 'status',
+        path: 'state',
         message: `experiment "${others[0].key}" already runs on placement "${String(data.placement)}"`,
       });
     }

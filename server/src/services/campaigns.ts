@@ -120,8 +120,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const segmentIdOf = async (key: string): Promise<string | null> => {
     const segment = await strapi.db
       .query('plugin::segments.segment')
-      .findOne({ where: { key }, select: ['documentId', 'status'] });
-    return segment && segment.status !== 'archived' ? String(segment.documentId) : null;
+      .findOne({ where: { key }, select: ['documentId', 'state'] });
+    return segment && segment.state !== 'archived' ? String(segment.documentId) : null;
   };
 
   /** The run due for a scheduled campaign at `now`, if any. */

@@ -48,7 +48,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   async function runningExperiments(placement?: string): Promise<ExperimentDefinition[]> {
     const rows = (await strapi.db.query(EXPERIMENT_UID).findMany({
-      where: { status: 'running', ...(placement ? { placement } : {}) },
+      where: { state: 'running', ...(placement ? { placement } : {}) },
       orderBy: { id: 'asc' },
     })) as Array<Record<string, unknown>>;
     return rows.map(toDefinition);
@@ -296,7 +296,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         key: experiment.key,
         placement: experiment.placement,
-        status: experiment.status,
+        state: experiment.state,
         conversionEvent: experiment.conversionEvent,
         conversionWindowHours: experiment.conversionWindowHours,
         variations: experiment.variants.map((v, index) => ({

@@ -112,8 +112,8 @@ export const MIGRATIONS: Migration[] = [
   },
   leasesMigration,
   membershipsMigration,
-  exposuresMigration,
   campaignsMigration,
+  exposuresMigration,
 ];
 
 const LOCK_WAIT_MS = 120_000;

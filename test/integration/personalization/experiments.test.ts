@@ -33,7 +33,7 @@ describe('experiments on a placement', () => {
       documentId: experimentId,
       key: 'promo-test',
       placement: 'promo',
-      status: 'running',
+      state: 'running',
       variants: [
         { banner: banners.control, weight: 0.5 },
         { banner: banners.challenger, weight: 0.5 },
@@ -67,7 +67,7 @@ describe('experiments on a placement', () => {
           name: 'Promo test',
           key: 'promo-test',
           placement: 'promo',
-          status: 'running',
+          state: 'running',
           variants: [
             { banner: banners.control, weight: 0.5 },
             { banner: banners.challenger, weight: 0.5 },
@@ -86,7 +86,7 @@ describe('experiments on a placement', () => {
       name: 'x',
       key: 'other-test',
       placement: 'promo',
-      status: 'draft',
+      state: 'draft',
       variants: [
         { banner: banners.control, weight: 0.5 },
         { banner: banners.challenger, weight: 0.5 },
@@ -103,7 +103,7 @@ describe('experiments on a placement', () => {
     expect(await pathsOf({ variants: [{ banner: banners.control, weight: 0.5 }, { banner: banners.challenger, weight: 0.2 }] })).toContain('variants');
     expect(await pathsOf({ variants: [{ banner: banners.control, weight: 0.5 }, { banner: 'no-such-banner', weight: 0.5 }] })).toEqual(['variants.1.banner']);
     expect(await pathsOf({ hashVersion: 3 })).toContain('hashVersion');
-    expect(await pathsOf({ status: 'running' })).toEqual(['status']); // promo-test already runs there
+    expect(await pathsOf({ state: 'running' })).toEqual(['state']); // promo-test already runs there
     expect(await pathsOf({ placement: 'elsewhere' })).toEqual(['variants.0.banner', 'variants.1.banner']);
     const jwt = await adminToken(app(), { superAdmin: true });
     const res = await request(server())
@@ -279,7 +279,7 @@ describe('experiment exposures and privacy', () => {
         name: 'p',
         key: 'p-test',
         placement: 'p',
-        status: 'running',
+        state: 'running',
         variants: [
           { banner: ids[0], weight: 0.5 },
           { banner: ids[1], weight: 0.5 },

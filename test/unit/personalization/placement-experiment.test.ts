@@ -43,7 +43,7 @@ describe('placement request and banner checks', () => {
 const valid = {
   key: 'promo-test',
   placement: 'promo',
-  status: 'running',
+  state: 'running',
   variants: [
     { banner: 'a', weight: 0.3 },
     { banner: 'b', weight: 0.7 },
@@ -65,7 +65,7 @@ describe('experiment definitions', () => {
     [{ hashVersion: 3 }, 'hashVersion'],
     [{ namespace: ['ns', 0.6, 0.2] }, 'namespace'],
     [{ key: 'Bad Key' }, 'key'],
-    [{ status: 'paused' }, 'status'],
+    [{ state: 'paused' }, 'state'],
   ])('%j → a problem at %s', (patch, path) => {
     expect(experimentProblems({ ...valid, ...patch }).map((p) => p.path)).toContain(path);
   });
