@@ -9,6 +9,7 @@ import { APP_DIR, DIST_DIR, createTestDatabase } from '../test/integration/helpe
  *    (no targeting) holding the same rows, same visitor header: throughput ratio (target ≥ 0.85).
  * 2. `GET /api/segments/placements/home-hero` vs a plain `GET /api/pages/:documentId`: p99
  *    latency ratio (target ≤ 1.5).
+ * 3. `GET /api/segments/me` (issue 5) vs the same plain `findOne`: p99 ratio (target ≤ 1.5).
  *
  * Needs `npm run build` and a compiled playground. BENCH_SECONDS (default 10) per measurement,
  * BENCH_CONNECTIONS (default 50).
@@ -105,6 +106,7 @@ export async function run(): Promise<BenchResult[]> {
     const targeted = await load('/api/articles');
     const findOne = await load(`/api/pages/${page.data[0].documentId}`);
     const placement = await load('/api/segments/placements/home-hero');
+    const segmentsMe = await load('/api/segments/me');
 
     const dialect = process.env.DATABASE_CLIENT ?? 'sqlite';
     return [
@@ -123,6 +125,16 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'ms',
         baseline: findOne.latency.p99,
         ratio: placement.latency.p99 / findOne.latency.p99,
+        better: 'lower',
+        target: 1.5,
+      },
+      {
+        // Issue 5: the visitor's 20 segments (of 25 active) evaluated in memory per request.
+        name: `GET /api/segments/me (visitor in 20 of 25 active segments) p99 vs GET /api/pages/:id p99 (${dialect})`,
+        value: segmentsMe.latency.p99,
+        unit: 'ms',
+        baseline: findOne.latency.p99,
+        ratio: segmentsMe.latency.p99 / findOne.latency.p99,
         better: 'lower',
         target: 1.5,
       },
