@@ -7,8 +7,11 @@ import { TABLES } from '../store/tables';
 
 export const CAMPAIGN_UID = 'plugin::segments.campaign';
 
-/** Fields that make up what is sent; frozen once a campaign is sending, sent or cancelled. */
-const CONTENT_FIELDS = [
+/**
+ * Fields that make up what is sent — frozen once a campaign is sending, sent or cancelled — and
+ * the fields an editor writes through the admin API (status only through its actions).
+ */
+export const CONTENT_FIELDS = [
   'name',
   'segmentKey',
   'variants',

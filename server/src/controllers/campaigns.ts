@@ -2,28 +2,14 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import type { FieldError } from '../contracts';
-import { CAMPAIGN_UID } from '../campaigns/document-guard';
+import { CAMPAIGN_UID, CONTENT_FIELDS } from '../campaigns/document-guard';
 import type { CampaignDefinition } from '../campaigns/definition';
 import type { CampaignStatus } from '../campaigns/status';
 import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
 
 /** Fields an editor writes through the admin API (status only through the actions below). */
-const WRITABLE = [
-  'name',
-  'segmentKey',
-  'variants',
-  'holdoutPercent',
-  'scheduleType',
-  'sendAt',
-  'cron',
-  'timezone',
-  'localTime',
-  'quietHours',
-  'frequencyCap',
-  'conversionEvent',
-  'conversionWindowHours',
-];
+const WRITABLE: readonly string[] = CONTENT_FIELDS;
 const DELIVERY_STATUSES = ['pending', 'queued', 'sending', 'sent', 'failed', 'skipped', 'holdout', 'cancelled'];
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
