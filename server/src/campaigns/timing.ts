@@ -8,6 +8,8 @@
  *   first occurrence.
  * - `outsideQuietHours`: an instant inside the quiet window moves to the window's end.
  */
+import { isValidTimeZone } from '../rules/time';
+
 export interface LocalParts {
   year: number;
   month: number; // 1–12
@@ -159,20 +161,8 @@ export function recipientSendAt(options: SendTimeOptions): number {
   return outsideQuietHours(base, options.quietHours, zone);
 }
 
-const zoneCache = new Map<string, boolean>();
-export function isZone(name: string): boolean {
-  let ok = zoneCache.get(name);
-  if (ok === undefined) {
-    try {
-      formatter(name);
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    zoneCache.set(name, ok);
-  }
-  return ok;
-}
+/** Known IANA zone (the rule language's cached check). */
+export const isZone = isValidTimeZone;
 
 /**
  * Fires of a 5-field cron expression (minute resolution) in `timeZone`: the latest fire in

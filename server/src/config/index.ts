@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
-import { isTimeZone } from '../events/limits';
+import { isValidTimeZone } from '../rules/time';
 
 /**
  * Plugin configuration (`config/plugins.ts` → `segments.config`). Validated at boot: a bad value
@@ -85,7 +85,7 @@ export const pluginConfigSchema = z
          */
         timeZone: z
           .string()
-          .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+          .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
           .default('UTC'),
       })
       .strict()

@@ -17,16 +17,6 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** UTC calendar day of an epoch-ms instant, `YYYY-MM-DD` (the format of every day column). */
 export const utcDay = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 10);
 
-/** True when `timeZone` is an IANA zone this runtime knows (`UTC`, `Europe/Paris`, ...). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The calendar day (`YYYY-MM-DD`) of an instant in a time zone. Activity days are kept in the
  * configured reporting zone so "daily" active users follow the business's own midnight.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../rules/time';
 import { ANONYMOUS_ID_PATTERN } from '../identity/visitor';
 import { DAY_MS, EVENT_LIMITS } from './limits';
 import { isPlainObject, jsonBytes, jsonDepth } from './json-limits';
@@ -52,14 +53,7 @@ export interface ValidatedBatch {
 
 export type BatchResult = { ok: true; batch: ValidatedBatch } | { ok: false; errors: FieldError[] };
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone };
 
 const shortText = (max: number) => z.string().max(max);
 
