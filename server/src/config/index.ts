@@ -85,7 +85,9 @@ export const pluginConfigSchema = z
          */
         timeZone: z
           .string()
-          .refine(isValidTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Paris' })
+          .refine(isValidTimeZone, {
+            message: 'must be an IANA time zone such as UTC or Europe/Paris',
+          })
           .default('UTC'),
       })
       .strict()
@@ -146,14 +148,22 @@ export const pluginConfigSchema = z
         maxAttempts: z.number().int().min(1).max(20).default(5),
         /** Transient failures wait base × 2^(attempt−1), at most retryMaxSeconds. */
         retryBaseSeconds: z.number().min(0).max(86_400).default(60),
-        retryMaxSeconds: z.number().min(0).max(7 * 86_400).default(3600),
+        retryMaxSeconds: z
+          .number()
+          .min(0)
+          .max(7 * 86_400)
+          .default(3600),
         /** Only profiles with email_consent = true are sent to (else: all but opted-out). */
         requireConsent: z.boolean().default(false),
         /** Global cap across campaigns: at most `max` messages per profile per `periodHours`. */
         frequencyCap: z
           .object({
             max: z.number().int().min(1).max(1000),
-            periodHours: z.number().int().min(1).max(24 * 365),
+            periodHours: z
+              .number()
+              .int()
+              .min(1)
+              .max(24 * 365),
           })
           .strict()
           .nullable()
