@@ -79,24 +79,36 @@ describe('database leases', () => {
 
   it('make node-cron fire a distributed task on one instance only', async () => {
     const s = store();
-    const fired: string[] = [];
+    const fired: Array<{ owner: string; slot: string }> = [];
+    // Three "instances" of the same job: the same task name is the same coordinator key.
     const tasks = ['instance-a', 'instance-b', 'instance-c'].map((owner) =>
-      cron.schedule('* * * * * *', () => void fired.push(owner), {
-        name: `lease-test-${owner}`,
-        distributed: true,
-        runCoordinator: leaseRunCoordinator(s, owner),
-        distributedLease: 30_000,
-      })
+      cron.schedule(
+        '* * * * * *',
+        (context) => void fired.push({ owner, slot: context.date.toISOString() }),
+        {
+          name: 'lease-test-shared',
+          distributed: true,
+          runCoordinator: leaseRunCoordinator(s, owner),
+          distributedLease: 30_000,
+        }
+      )
     );
     try {
       await new Promise((r) => setTimeout(r, 3_300));
     } finally {
       for (const task of tasks) await task.destroy();
     }
-    const rows = await app().knex('segments_leases').where('name', 'like', 'cron:%').select('name');
-    // Every second fired once in total, whichever instance won it.
-    expect(fired.length).toBeGreaterThanOrEqual(2);
-    expect(fired.length).toBe(new Set(rows.map((r: { name: string }) => r.name)).size);
+    const rows: Array<{ name: string; owner: string }> = await app()
+      .knex('segments_leases')
+      .where('name', 'like', 'cron:lease-test-shared:%')
+      .select('name', 'owner');
+    const slots = fired.map((f) => f.slot);
+    // Every second fired on exactly one of the three, and that one held the second's lease.
+    expect(new Set(slots).size).toBeGreaterThanOrEqual(2);
+    expect(slots).toHaveLength(new Set(slots).size);
+    for (const { owner, slot } of fired) {
+      expect(rows).toContainEqual({ name: `cron:lease-test-shared:${slot}`, owner });
+    }
   });
 });
 
