@@ -30,6 +30,7 @@ export default ({ env }: { env: any }) => ({
     resolve: env('SEGMENTS_PLUGIN_PATH', '') || findPluginRoot(__dirname),
     config: {
       analytics: { timeZone: env('SEGMENTS_REPORTING_TIME_ZONE', 'UTC') },
+      geo: { ipDatabase: env('SEGMENTS_GEOIP_DATABASE', null) },
       segments: {
         preview: {
           exactBudgetMs: env.int('SEGMENTS_PREVIEW_BUDGET_MS', 1000),

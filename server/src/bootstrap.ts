@@ -10,6 +10,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 
   const config = parsePluginConfig(strapi.config.get('plugin::segments')) satisfies PluginConfig;
   if (config.grantStorefrontPermissions) await grantStorefrontPermissionsOnce(strapi);
+  getService(strapi, 'geoip').start();
   getService(strapi, 'segments').startSchedule();
   if (config.retention.scheduledPurge) getService(strapi, 'retention').startSchedule();
   getService(strapi, 'campaigns').start();

@@ -92,6 +92,17 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({}),
+    geo: z
+      .object({
+        /**
+         * Path to a DB-IP "IP to City Lite" or "IP to Country Lite" CSV (`.csv` or `.csv.gz`),
+         * loaded at boot: requests without CDN geo headers are located by their address. Null:
+         * CDN headers only.
+         */
+        ipDatabase: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .default({}),
     scheduler: z
       .object({
         /**

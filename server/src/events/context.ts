@@ -102,10 +102,15 @@ export function deviceFromUserAgent(userAgent: string | undefined) {
   };
 }
 
-export function enrichContext(get: HeaderGetter, client: ClientContext): EnrichedContext {
+/**
+ * `ipGeo` is the optional GeoIP database's answer for the request's address: used only when no
+ * CDN header names a country (the CDN saw the real client; our socket may see a proxy).
+ */
+export function enrichContext(get: HeaderGetter, client: ClientContext, ipGeo?: Geo): EnrichedContext {
   const locale = client.locale ?? header(get, 'accept-language')?.split(',')[0]?.split(';')[0];
+  const fromHeaders = geoFromHeaders(get);
   return {
-    geo: geoFromHeaders(get),
+    geo: !fromHeaders.country && ipGeo ? { ...ipGeo } : fromHeaders,
     ...deviceFromUserAgent(header(get, 'user-agent')),
     ...(client.timezone ? { timezone: client.timezone } : {}),
     ...(locale && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(locale) ? { locale } : {}),

@@ -56,7 +56,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       ? await ingestEvents(getService(strapi, 'store').knex(), {
           events: batch.events,
           defaultTarget,
-          context: defaultTarget ? enrichContext((name) => ctx.get(name), batch.context) : null,
+          context: defaultTarget
+            ? enrichContext((name) => ctx.get(name), batch.context, getService(strapi, 'geoip').lookup(ctx.request.ip))
+            : null,
           now,
           activityDay: dayInTimeZone(config.analytics.timeZone),
         })

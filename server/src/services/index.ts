@@ -10,8 +10,9 @@ import scheduler from './scheduler';
 import segments from './segments';
 import personalization from './personalization';
 import campaigns from './campaigns';
+import geoip from './geoip';
 
-export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns, geoip };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -26,4 +27,5 @@ export type Services = {
   segments: ReturnType<typeof segments>;
   personalization: ReturnType<typeof personalization>;
   campaigns: ReturnType<typeof campaigns>;
+  geoip: ReturnType<typeof geoip>;
 };

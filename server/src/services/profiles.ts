@@ -65,7 +65,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       const fromUser = userId !== undefined ? await userTraits(userId) : null;
-      const context = isApiToken ? null : enrichContext((name) => ctx.get(name), {});
+      const context = isApiToken
+        ? null
+        : enrichContext((name) => ctx.get(name), {}, getService(strapi, 'geoip').lookup(ctx.request.ip));
       const now = Date.now();
 
       const result = await knex().transaction(async (trx) => {
