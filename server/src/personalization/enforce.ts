@@ -161,7 +161,8 @@ type GraphqlMiddleware = (
  * GraphQL's top-level queries go through the document service (and the middleware above), but
  * its relation resolvers load related entries straight from the query engine. Each relation
  * field that reaches a targeting-enabled type gets a resolver middleware that drops entries the
- * visitor may not see. (`_connection` page totals still count before this filter.)
+ * visitor may not see. Relation `_connection` types carry only `nodes` (no page info to leak a
+ * count); top-level `pageInfo.total` counts through the document service, so it is filtered.
  */
 export function registerGraphqlEnforcement(strapi: Core.Strapi): void {
   const graphql = strapi.plugin('graphql');
