@@ -3,7 +3,6 @@ import { getService } from './utils/get-service';
 
 // Timers must not outlive the Strapi instance (tests boot many in one process).
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
-  getService(strapi, 'retention').stopSchedule();
   await getService(strapi, 'scheduler').stopAll();
   await getService(strapi, 'campaigns').stop();
 };

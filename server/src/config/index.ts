@@ -33,7 +33,7 @@ export const pluginConfigSchema = z
         /** Raw events are kept this many days; daily rollups live longer. */
         rawEventsDays: z.number().int().min(1).max(3650).default(90),
         rollupDays: z.number().int().min(1).max(36500).default(730),
-        /** Run the purge once a day on this instance (safe on several: it deletes by cutoff). */
+        /** Run the purge daily (03:17 UTC) on one instance, through the distributed scheduler. */
         scheduledPurge: z.boolean().default(true),
       })
       .strict()

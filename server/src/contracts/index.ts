@@ -145,6 +145,10 @@ export interface PurgeReport {
   events: number;
   rollups: number;
   activityDays: number;
+  /** Segment enter/exit records. */
+  transitions: number;
+  /** Scheduler lease rows expired over a day ago. */
+  leases: number;
 }
 
 /** POST /segments/rules/validate (admin), when the rule is valid. */

@@ -1,10 +1,15 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import { DAY_MS, utcDay } from '../events/limits';
+import { knexLeaseStore } from '../scheduler/lease';
+
+/** Lease rows are a record of who ran what; a day of them is enough to debug a schedule. */
+export const LEASE_RECORD_MS = DAY_MS;
 
 /**
- * Deletes what is past retention: raw events older than `rawEventsDays`, rollups and activity
- * days older than `rollupDays`. Deleting by a cutoff is idempotent, so two instances (or two
+ * Deletes what is past retention: raw events older than `rawEventsDays`; rollups, activity days
+ * and segment membership transitions older than `rollupDays`; scheduler lease rows expired more
+ * than a day ago (one row per cron fire). Deleting by a cutoff is idempotent, so two instances (or two
  * runs) doing it at once is harmless. Served by segments_events_time_idx and the day indexes.
  */
 export interface RetentionPolicy {
@@ -18,6 +23,8 @@ export function retentionCutoffs(now: number, policy: RetentionPolicy) {
     eventsBefore: now - policy.rawEventsDays * DAY_MS,
     /** Rollup and activity days before this day are purged (the cutoff day is kept). */
     daysBefore: utcDay(now - policy.rollupDays * DAY_MS),
+    /** Membership transitions (enter/exit) before this instant are purged. */
+    transitionsBefore: now - policy.rollupDays * DAY_MS,
   };
 }
 
@@ -26,5 +33,9 @@ export async function purgeExpired(knex: Knex, now: number, policy: RetentionPol
   const events = await knex(TABLES.events).where('occurred_at', '<', cutoff.eventsBefore).delete();
   const rollups = await knex(TABLES.rollups).where('day', '<', cutoff.daysBefore).delete();
   const activityDays = await knex(TABLES.activityDays).where('day', '<', cutoff.daysBefore).delete();
-  return { events, rollups, activityDays };
+  const transitions = await knex(TABLES.membershipTransitions)
+    .where('at', '<', cutoff.transitionsBefore)
+    .delete();
+  const leases = await knexLeaseStore(knex).purgeExpired(LEASE_RECORD_MS, now);
+  return { events, rollups, activityDays, transitions, leases };
 }

@@ -4,41 +4,30 @@ import type { PurgeReport } from '../contracts';
 import { purgeExpired } from '../retention/purge';
 import { getService } from '../utils/get-service';
 
-const DAILY_MS = 24 * 60 * 60 * 1000;
-const FIRST_RUN_DELAY_MS = 60 * 1000;
+/** Daily, at a quiet minute past 3 a.m. UTC. */
+export const PURGE_CRON = '17 3 * * *';
 
 /**
- * The retention purge and its daily timer. A plain timer per instance on purpose: the purge
- * deletes by cutoff, so running on several instances (or twice) is harmless; the distributed
- * scheduler of a later issue can call `purge()` instead.
+ * The retention purge, run daily on one instance through the distributed scheduler (deleting by
+ * cutoff is idempotent anyway, so an admin-triggered run alongside is harmless).
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const timers: NodeJS.Timeout[] = [];
   return {
     async purge(now: number = Date.now()): Promise<PurgeReport> {
       const { retention } = strapi.config.get('plugin::segments') as PluginConfig;
       const report = await purgeExpired(getService(strapi, 'store').knex(), now, retention);
-      if (report.events || report.rollups || report.activityDays) {
+      if (Object.values(report).some((count) => count > 0)) {
         strapi.log.info(
-          `[segments] retention purge: ${report.events} events, ${report.rollups} rollups, ${report.activityDays} activity days`
+          `[segments] retention purge: ${report.events} events, ${report.rollups} rollups, ${report.activityDays} activity days, ${report.transitions} membership transitions, ${report.leases} lease records`
         );
       }
       return report;
     },
 
     startSchedule(): void {
-      const run = () => {
-        this.purge().catch((error: unknown) =>
-          strapi.log.error(`[segments] retention purge failed: ${String(error)}`)
-        );
-      };
-      // unref: the timers never keep a stopping process alive.
-      timers.push(setTimeout(run, FIRST_RUN_DELAY_MS).unref());
-      timers.push(setInterval(run, DAILY_MS).unref());
-    },
-
-    stopSchedule(): void {
-      for (const timer of timers.splice(0)) clearTimeout(timer);
+      getService(strapi, 'scheduler').schedule('retention-purge', PURGE_CRON, async () => {
+        await this.purge();
+      });
     },
   };
 };

@@ -4,6 +4,7 @@ import { useStrapi } from '../helpers/strapi';
 import { adminToken } from '../helpers/admin';
 import { tableCounts } from '../helpers/identity';
 import { TABLES } from '../../../server/src/store/tables';
+import { knexLeaseStore } from '../../../server/src/scheduler/lease';
 
 const DAY = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -11,7 +12,7 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 describe('retention purge, activity metrics, and malformed input', () => {
   const app = useStrapi('retention');
 
-  it('purges raw events past rawEventsDays and rollups/activity past rollupDays; running twice is harmless', async () => {
+  it('purges raw events past rawEventsDays, rollups/activity/transitions past rollupDays and day-old lease records; running twice is harmless', async () => {
     const { knex, strapi } = app();
     const now = Date.now();
     const [row] = await knex(TABLES.profiles)
@@ -33,10 +34,36 @@ describe('retention purge, activity metrics, and malformed input', () => {
       { profile_id: id, day: dayOf(now - 10 * DAY) },
       { profile_id: id, day: dayOf(now - 800 * DAY) },
     ]);
+    await knex(TABLES.membershipTransitions).insert([
+      { segment_id: 'seg-doc', profile_id: id, kind: 'enter', at: now - 5 * DAY },
+      { segment_id: 'seg-doc', profile_id: id, kind: 'exit', at: now - 731 * DAY },
+    ]);
+    const leases = knexLeaseStore(knex);
+    await leases.acquire('cron:retention-test:old', 'someone', 60_000, now - 2 * DAY); // expired ~2 days ago
+    await leases.acquire('cron:retention-test:recent', 'someone', 60_000, now - 3_600_000); // expired an hour ago
+    await leases.acquire('job:retention-test:live', 'someone', 60_000, now); // held
     const report = await strapi.plugin('segments').service('retention').purge(now);
-    expect(report).toEqual({ events: 2, rollups: 1, activityDays: 1 });
+    expect(report).toEqual({ events: 2, rollups: 1, activityDays: 1, transitions: 1, leases: 1 });
     expect(await knex(TABLES.events).where('profile_id', id).pluck('name')).toEqual(['fresh', 'fresh']);
-    expect(await strapi.plugin('segments').service('retention').purge(now)).toEqual({ events: 0, rollups: 0, activityDays: 0 });
+    expect(await knex(TABLES.membershipTransitions).where('profile_id', id).pluck('kind')).toEqual(['enter']);
+    expect((await knex(TABLES.leases).where('name', 'like', '%retention-test%').pluck('name')).sort()).toEqual([
+      'cron:retention-test:recent',
+      'job:retention-test:live',
+    ]);
+    expect(await strapi.plugin('segments').service('retention').purge(now)).toEqual({
+      events: 0,
+      rollups: 0,
+      activityDays: 0,
+      transitions: 0,
+      leases: 0,
+    });
+  });
+
+  it('schedules the daily purge on the distributed scheduler (one instance per fire)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cron = require('node-cron') as typeof import('node-cron');
+    const names = [...cron.getTasks().values()].map((task) => task.name);
+    expect(names).toContain('segments:retention-purge');
   });
 
   it('runs the purge from the admin API with the retention.purge action only', async () => {
@@ -47,7 +74,13 @@ describe('retention purge, activity metrics, and malformed input', () => {
       .post('/segments/retention/purge')
       .set('Authorization', `Bearer ${purger}`)
       .expect(200);
-    expect(res.body.data).toEqual({ events: expect.any(Number), rollups: expect.any(Number), activityDays: expect.any(Number) });
+    expect(res.body.data).toEqual({
+      events: expect.any(Number),
+      rollups: expect.any(Number),
+      activityDays: expect.any(Number),
+      transitions: expect.any(Number),
+      leases: expect.any(Number),
+    });
   });
 
   it('reports DAU, WAU, MAU and stickiness per day', async () => {
