@@ -17,3 +17,20 @@ export const jsonBytes = (value: unknown): number =>
 /** Plain JSON object (not an array, not null). */
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Path (keys and indexes) of the first string or key holding a NUL character, or null. Postgres
+ * stores neither in text nor in jsonb, so such input is refused up front (a 400 naming the
+ * field) instead of failing the insert.
+ */
+export function nulPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const at = Array.isArray(value) ? Number(key) : key;
+    if (key.includes('\u0000')) return [...path, at];
+    const found = nulPath(child, [...path, at]);
+    if (found) return found;
+  }
+  return null;
+}

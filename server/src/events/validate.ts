@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../rules/time';
 import { ANONYMOUS_ID_PATTERN } from '../identity/visitor';
 import { DAY_MS, EVENT_LIMITS } from './limits';
-import { isPlainObject, jsonBytes, jsonDepth } from './json-limits';
+import { isPlainObject, jsonBytes, jsonDepth, nulPath } from './json-limits';
 
 /**
  * Validation and normalisation of `POST /api/segments/events` bodies. Pure: the controller
@@ -55,7 +55,12 @@ export type BatchResult = { ok: true; batch: ValidatedBatch } | { ok: false; err
 
 export { isValidTimeZone };
 
-const shortText = (max: number) => z.string().max(max);
+const NUL_MESSAGE = 'may not contain the NUL character (\\u0000)';
+const shortText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes('\u0000'), NUL_MESSAGE);
 
 const clientContextSchema = z
   .object({
@@ -106,6 +111,10 @@ export function jsonObjectSchema(what: string, maxBytes: number) {
         message: `${what} may be at most ${maxBytes} bytes of JSON`,
       });
     }
+    const nul = nulPath(value);
+    if (nul) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: nul, message: NUL_MESSAGE });
+    }
   });
 }
 
@@ -143,7 +152,12 @@ function eventSchema(options: ValidationOptions) {
         .refine((t) => t >= oldest, `is older than the ${options.rawEventsDays}-day retention`)
         .optional(),
       properties: jsonObjectSchema('properties', EVENT_LIMITS.maxPropertiesBytes).optional(),
-      messageId: z.string().min(1).max(EVENT_LIMITS.maxMessageIdLength).optional(),
+      messageId: z
+        .string()
+        .min(1)
+        .max(EVENT_LIMITS.maxMessageIdLength)
+        .refine((id) => !id.includes('\u0000'), NUL_MESSAGE)
+        .optional(),
       userId: identityField(z.number().int().positive()),
       anonymousId: identityField(
         z.string().regex(ANONYMOUS_ID_PATTERN, 'must be 8–64 characters of A–Z, a–z, 0–9, _ or -')

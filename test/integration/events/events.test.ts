@@ -139,6 +139,34 @@ describe('POST /api/segments/events', () => {
     expect(await tableCounts(app())).toEqual(before);
   });
 
+  it('rejects NUL characters (Postgres stores them in neither text nor jsonb) by field, writing only the clean event', async () => {
+    const before = await tableCounts(app());
+    const res = await post(
+      {
+        events: [
+          { name: 'clean', properties: { note: 'fine' } },
+          { name: 'nul_value', properties: { note: 'a\u0000b' } },
+          { name: 'nul_key', properties: { nested: { ['k\u0000']: 1 } } },
+          { name: 'nul_array', properties: { list: ['x', 'y\u0000'] } },
+          { name: 'nul_id', messageId: 'id\u0000' },
+        ],
+      },
+      'anon-nul-visitor'
+    ).expect(202);
+    expect(res.body.accepted).toBe(1);
+    expect(Object.fromEntries(res.body.rejected.map((r: { index: number; errors: { path: string }[] }) => [r.index, r.errors.map((e) => e.path)]))).toEqual({
+      1: ['events[1].properties.note'],
+      2: ['events[2].properties.nested.k\u0000'],
+      3: ['events[3].properties.list[1]'],
+      4: ['events[4].messageId'],
+    });
+    const after = await tableCounts(app());
+    expect(after.events).toBe(before.events + 1);
+    const context = await post({ events: [{ name: 'a' }], context: { referrer: 'https://x.test/\u0000' } }, 'anon-nul-visitor').expect(400);
+    expect(context.body.error.details.errors[0].path).toBe('context.referrer');
+    expect(await tableCounts(app())).toEqual(after);
+  });
+
   it('answers 413 for a body over 1 MB and writes nothing', async () => {
     const before = await tableCounts(app());
     const events = Array.from({ length: 200 }, (_, i) => ({ name: 'big', properties: { pad: 'y'.repeat(5500), i } }));
