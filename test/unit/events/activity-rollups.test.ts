@@ -78,6 +78,7 @@ describe('retention cutoffs', () => {
     expect(retentionCutoffs(now, { rawEventsDays: 90, rollupDays: 730 })).toEqual({
       eventsBefore: now - 90 * 86_400_000,
       daysBefore: '2024-11-28',
+      transitionsBefore: now - 730 * 86_400_000,
     });
   });
 });
