@@ -25,6 +25,11 @@ export const CONTENT_FIELDS = [
   'frequencyCap',
   'conversionEvent',
   'conversionWindowHours',
+  'intelligentTiming',
+  'trigger',
+  'triggerDelayMinutes',
+  'reentry',
+  'exitEvent',
 ] as const;
 
 const fail = (problems: FieldError[]): never => {
@@ -107,6 +112,11 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
           message: `the segment "${merged.segmentKey}" is not used for campaigns (its uses: ${usesOf(segment.uses).join(', ') || 'none'})`,
         });
       }
+    }
+    const entryKey = (merged.trigger as { segmentEntry?: unknown } | null | undefined)?.segmentEntry;
+    if (checked.ok && merged.scheduleType === 'triggered' && typeof entryKey === 'string') {
+      const entry = await strapi.db.query('plugin::segments.segment').findOne({ where: { key: entryKey }, select: ['id'] });
+      if (!entry) problems.push({ path: 'trigger.segmentEntry', message: `no segment with key "${entryKey}"` });
     }
     if (problems.length) fail(problems);
     if (checked.ok) {
