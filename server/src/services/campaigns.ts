@@ -24,7 +24,7 @@ import {
 import { afterFailure } from '../campaigns/outcome';
 import { renderEmail, type RenderData, type RenderedEmail, type Tracking } from '../campaigns/render';
 import { canTransition, type CampaignStatus } from '../campaigns/status';
-import { latestCronFire, recipientSendAt } from '../campaigns/timing';
+import { latestCronFire, localParts, recipientSendAt } from '../campaigns/timing';
 import { DEFAULT_SEND_TIME, intelligentSendAt, recipientZone, type SendTimeSettings } from '../campaigns/send-time';
 import { pendingRecipients, planSendHours, type SendHourPlan } from '../campaigns/engagement';
 import { processTriggers, scanTriggers } from '../campaigns/triggers';
@@ -603,6 +603,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const user = profile.userId === null ? null : ((await usersFor([profile.userId])).get(profile.userId) ?? null);
       return renderFor(campaign, variantIndex, profile, user, null);
+    },
+
+    /**
+     * Send-hour preview: the campaign's would-be recipients (segment members as of the last
+     * recompute, e-mailable and consenting) per send hour in the campaign's zone, and how many
+     * have enough engagement data for an hour of their own.
+     */
+    async sendHours(c: CampaignDefinition, now = Date.now()) {
+      const db = knex();
+      const segmentId = await segmentIdOf(c.segmentKey);
+      const consent = config().campaigns.requireConsent;
+      const rows = segmentId
+        ? await db(`${TABLES.memberships} as m`)
+            .join(`${TABLES.profiles} as p`, 'p.id', 'm.profile_id')
+            .select('p.id', 'p.timezone')
+            .where('m.segment_id', segmentId)
+            .whereNotNull('p.email')
+            .andWhere('p.email', '<>', '')
+            .whereNull('p.unsubscribed_at')
+            .andWhere((q) => (consent ? q.where('p.email_consent', true) : q.whereNull('p.email_consent').orWhere('p.email_consent', true)))
+        : [];
+      const recipients = rows.map((r: Record<string, unknown>) => ({ profileId: Number(r.id), timeZone: (r.timezone as string | null) ?? null }));
+      const plan = await planSendHours(db, recipients, c.timezone, now, sendTimeSettings());
+      const start = c.scheduleType === 'at' && c.sendAt && Date.parse(c.sendAt) > now ? Date.parse(c.sendAt) : now;
+      const hours = new Array<number>(24).fill(0);
+      for (const r of recipients) {
+        const at = c.intelligentTiming
+          ? intelligentSendAt(start, plan.hours.get(r.profileId) ?? plan.fallbackHour, recipientZone(r.timeZone, c.timezone), c.quietHours)
+          : recipientSendAt({ runAt: start, localTime: c.localTime, quietHours: c.quietHours, timeZone: r.timeZone, fallbackTimeZone: c.timezone });
+        hours[localParts(at, c.timezone).hour] += 1;
+      }
+      return {
+        recipients: recipients.length,
+        personalised: plan.personalised.size,
+        personalisedShare: recipients.length ? plan.personalised.size / recipients.length : 0,
+        fallbackHour: plan.fallbackHour,
+        timeZone: c.timezone,
+        hours,
+      };
     },
 
     async profileExists(id: number): Promise<boolean> {
