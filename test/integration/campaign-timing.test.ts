@@ -191,7 +191,7 @@ describe('intelligent timing and triggered campaigns (real SMTP)', () => {
       await schedule(id);
       await service().plan(start + 60_000);
       const rows = await deliveries(id);
-      expect(rows.map((r) => r.profileId)).toEqual([101, 102, 103, 104, 105]);
+      expect(rows.map((r) => r.profileId).sort()).toEqual([101, 102, 103, 104, 105]);
       for (const r of rows) {
         const want = expected()[r.profileId as 101];
         expect(r.status).toBe('queued');

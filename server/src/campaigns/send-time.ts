@@ -8,7 +8,7 @@
  * is one peak, not two half-peaks). Profiles with thin data get the audience's peak (the sum of
  * every histogram in the audience, local hours) or, when nobody has data, a configured hour.
  */
-import { isZone, localParts, localTimeAfter, outsideQuietHours, parseHhMm, type QuietHours } from './timing';
+import { isZone, localTimeAfter, offsetAt, outsideQuietHours, parseHhMm, type QuietHours } from './timing';
 
 export type SignalKind = 'session' | 'open' | 'click';
 
@@ -45,6 +45,27 @@ export const DEFAULT_SEND_TIME: SendTimeSettings = {
 };
 
 const DAY = 86_400_000;
+const QUARTER = 900_000;
+const HOUR = 3_600_000;
+
+/**
+ * Offsets by zone and quarter hour: zone offsets are multiples of 15 minutes and change on quarter
+ * hours of UTC, so one `Intl` call serves a whole quarter. Histograms read hundreds of signals
+ * per recipient; this makes that ~50× cheaper than formatting each instant.
+ */
+const offsets = new Map<string, Map<number, number>>();
+export function localHour(ms: number, timeZone: string): number {
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const q = Math.floor(ms / QUARTER);
+  let offset = zone.get(q);
+  if (offset === undefined) {
+    if (zone.size > 50_000) zone.clear();
+    offset = offsetAt(q * QUARTER, timeZone);
+    zone.set(q, offset);
+  }
+  return ((Math.floor((ms + offset) / HOUR) % 24) + 24) % 24;
+}
 
 /**
  * Agents that fetch images for a whole mailbox, not a reader: Apple Mail Privacy Protection
@@ -83,7 +104,7 @@ export function engagementHistogram(
   for (const s of signals) {
     if (s.at < since || s.at > now || isMachineOpen(s, settings)) continue;
     const weight = settings.weights[s.kind] * Math.pow(2, -(now - s.at) / halfLife);
-    h.hours[localParts(s.at, timeZone).hour] += weight;
+    h.hours[localHour(s.at, timeZone)] += weight;
     h.signals += 1;
   }
   return h;

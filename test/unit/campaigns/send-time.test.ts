@@ -7,6 +7,7 @@ import {
   hourOutsideQuiet,
   intelligentSendAt,
   isMachineOpen,
+  localHour,
   peakHour,
   personalHour,
   recipientZone,
@@ -185,5 +186,20 @@ describe('intelligent send time', () => {
     const zone = recipientZone(undefined, 'America/Chicago');
     const h = engagementHistogram(daily(5, 14), zone, NOW); // 14:00 UTC = 09:00 CDT
     expect(personalHour(h)).toBe(9);
+  });
+});
+
+describe('localHour (cached offsets)', () => {
+  it('agrees with Intl across DST changes and 30/45-minute offsets', () => {
+    const mismatches: string[] = [];
+    for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns']) {
+      // Both windows contain the northern and the southern DST changes of 2026.
+      for (const [from, to] of [['2026-03-01', '2026-04-10'], ['2026-09-25', '2026-11-05']]) {
+        for (let t = at(`${from}T00:00:00Z`); t < at(`${to}T00:00:00Z`); t += 29 * 60_000) {
+          if (localHour(t, zone) !== localParts(t, zone).hour) mismatches.push(`${zone} ${iso(t)}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });
