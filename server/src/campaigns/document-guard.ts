@@ -66,6 +66,8 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
         const knex = strapi.db.connection;
         await knex(TABLES.deliveries).where('campaign_id', current.documentId).delete();
         await knex(TABLES.campaignRuns).where('campaign_id', current.documentId).delete();
+        await knex(TABLES.campaignTriggers).where('campaign_id', current.documentId).delete();
+        await knex(TABLES.triggerCursors).where('campaign_id', current.documentId).delete();
       }
       return result;
     }
@@ -139,6 +141,9 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
         .where('campaign_id', String(current.documentId))
         .whereIn('status', ['planned', 'ready'])
         .update({ status: 'cancelled', finished_at: now });
+      await knex(TABLES.campaignTriggers)
+        .where({ campaign_id: String(current.documentId), status: 'waiting' })
+        .update({ status: 'cancelled', reason: 'campaign cancelled', updated_at: now });
     }
     return result;
   });
