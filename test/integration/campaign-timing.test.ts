@@ -298,6 +298,30 @@ describe('intelligent timing and triggered campaigns (real SMTP)', () => {
     });
   });
 
+  describe('cancelling a triggered campaign', () => {
+    it('cancels its waiting triggers: nothing is sent after the delay', async () => {
+      await insert([{ id: 401, group: 'shop' }]);
+      await segments().recompute(String((await app().strapi.db.query(SEGMENT_UID).findOne({ where: { key: 'shop' } })).documentId));
+      const id = await createCampaign({
+        name: 'Browse',
+        segmentKey: 'shop',
+        scheduleType: 'triggered',
+        trigger: { event: 'browsed' },
+        triggerDelayMinutes: 60,
+        variants: [variant],
+      });
+      await schedule(id);
+      const now = Date.now() + 1000;
+      await event(401, 'browsed', now);
+      expect(await service().plan(now + 1000)).toMatchObject({ triggered: 1 });
+      expect((await admin('post', `/campaigns/${id}/cancel`)).status).toBe(200);
+      const [row] = await app().knex(TABLES.campaignTriggers).where('campaign_id', id);
+      expect([row.status, row.reason]).toEqual(['cancelled', 'campaign cancelled']);
+      await service().plan(now + 2 * HOUR);
+      expect(await deliveries(id)).toEqual([]);
+    });
+  });
+
   describe('triggered by entering a segment', () => {
     it('sends once after the delay when a profile enters the segment', async () => {
       await insert([{ id: 301, group: 'members', traits: { tier: 'silver' } }]);
