@@ -154,3 +154,58 @@ export const LineChart = ({
     </Box>
   );
 };
+
+/**
+ * A bar chart in plain SVG: one bar per label (e.g. the 24 hours of a day). Decorative detail is
+ * hidden; `title` names it and each bar carries its value in a `<title>` for pointer users.
+ */
+export const BarChart = ({
+  labels,
+  values,
+  title,
+  height = 200,
+  color = '#4945ff',
+}: {
+  labels: string[];
+  values: number[];
+  title: string;
+  height?: number;
+  color?: string;
+}) => {
+  const width = 800;
+  const pad = { left: 48, right: 12, top: 12, bottom: 28 };
+  const innerW = width - pad.left - pad.right;
+  const innerH = height - pad.top - pad.bottom;
+  const max = niceMax(Math.max(0, ...values));
+  const slot = innerW / Math.max(values.length, 1);
+  const ticks = [0, 0.5, 1];
+  return (
+    <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={title} data-testid="bar-chart">
+      <title>{title}</title>
+      {ticks.map((t) => {
+        const y = pad.top + innerH - t * innerH;
+        return (
+          <g key={t}>
+            <line x1={pad.left} x2={width - pad.right} y1={y} y2={y} stroke="#eaeaef" />
+            <text x={pad.left - 6} y={y + 4} fontSize="11" textAnchor="end" fill="#666687">
+              {Math.round(t * max)}
+            </text>
+          </g>
+        );
+      })}
+      {values.map((v, i) => {
+        const h = (v / max) * innerH;
+        return (
+          <g key={labels[i] ?? i}>
+            <rect x={pad.left + i * slot + slot * 0.15} y={pad.top + innerH - h} width={slot * 0.7} height={h} fill={color}>
+              <title>{`${labels[i]}: ${v}`}</title>
+            </rect>
+            <text x={pad.left + i * slot + slot / 2} y={height - 10} fontSize="10" textAnchor="middle" fill="#666687">
+              {labels[i]}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+};

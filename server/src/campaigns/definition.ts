@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isZone, parseHhMm, type CronFields, type QuietHours } from './timing';
 import { templateError, type VariantContent } from './render';
 import { isCampaignStatus, type CampaignStatus } from './status';
+import { validateRule } from '../rules/validate';
 
 /** A campaign as the planner and dispatcher use it (the content type's fields, checked). */
 export interface CampaignDefinition {
@@ -11,7 +12,7 @@ export interface CampaignDefinition {
   segmentKey: string;
   variants: Array<VariantContent & { weight: number }>;
   holdoutPercent: number;
-  scheduleType: 'now' | 'at' | 'recurring';
+  scheduleType: 'now' | 'at' | 'recurring' | 'triggered';
   sendAt: string | null;
   cron: string | null;
   timezone: string;
@@ -20,9 +21,24 @@ export interface CampaignDefinition {
   frequencyCap: { max: number; periodHours: number } | null;
   conversionEvent: string | null;
   conversionWindowHours: number;
+  /** Each recipient at their own most engaged hour, within 24 h of the run (issue 8). */
+  intelligentTiming: boolean;
+  trigger: CampaignTrigger | null;
+  triggerDelayMinutes: number;
+  reentry: Reentry;
+  exitEvent: { event: string; where?: Record<string, unknown> } | null;
   status: CampaignStatus;
   scheduledAt: string | null;
 }
+
+/** What starts a triggered campaign for one profile: an event (with a condition) or a segment entry. */
+export interface CampaignTrigger {
+  event?: string;
+  where?: Record<string, unknown>;
+  segmentEntry?: string;
+}
+
+export type Reentry = { policy: 'once' } | { policy: 'cooldown'; days: number };
 
 export interface FieldError {
   path: string;
@@ -30,6 +46,14 @@ export interface FieldError {
 }
 
 const hhmm = z.string().refine((v) => parseHhMm(v) !== null, 'must be HH:MM (24-hour)');
+
+/** A rule-language condition on an event's properties, checked like a segment rule. */
+const eventCondition = z.record(z.unknown()).superRefine((where, ctx) => {
+  for (const issue of validateRule(where, { retentionDays: 36_500 })) {
+    ctx.addIssue({ code: 'custom', path: issue.path ? [issue.path] : [], message: issue.message });
+  }
+});
+const eventName = z.string().trim().min(1).max(100);
 
 const variantSchema = z
   .object({
@@ -64,7 +88,7 @@ export const campaignFieldsSchema = z
         });
       }),
     holdoutPercent: z.number().min(0).max(99).default(0),
-    scheduleType: z.enum(['now', 'at', 'recurring']).default('now'),
+    scheduleType: z.enum(['now', 'at', 'recurring', 'triggered']).default('now'),
     sendAt: z
       .union([z.string(), z.date()])
       .nullable()
@@ -93,8 +117,33 @@ export const campaignFieldsSchema = z
       .optional(),
     conversionEvent: z.string().max(100).nullable().optional(),
     conversionWindowHours: z.number().int().min(1).max(24 * 90).default(72),
+    intelligentTiming: z.boolean().default(false),
+    trigger: z
+      .object({ event: eventName.optional(), where: eventCondition.optional(), segmentEntry: z.string().min(1).max(64).optional() })
+      .strict()
+      .superRefine((t, ctx) => {
+        if ((t.event === undefined) === (t.segmentEntry === undefined)) {
+          ctx.addIssue({ code: 'custom', message: 'needs exactly one of event and segmentEntry' });
+        }
+        if (t.where !== undefined && t.event === undefined) ctx.addIssue({ code: 'custom', path: ['where'], message: 'only applies to an event trigger' });
+      })
+      .nullable()
+      .optional(),
+    triggerDelayMinutes: z.number().int().min(0).max(365 * 24 * 60).default(0),
+    reentry: z
+      .discriminatedUnion('policy', [
+        z.object({ policy: z.literal('once') }).strict(),
+        z.object({ policy: z.literal('cooldown'), days: z.number().int().min(1).max(3650) }).strict(),
+      ])
+      .nullable()
+      .optional(),
+    exitEvent: z.object({ event: eventName, where: eventCondition.optional() }).strict().nullable().optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.intelligentTiming && c.localTime) {
+      ctx.addIssue({ code: 'custom', path: ['intelligentTiming'], message: 'cannot be combined with localTime: choose one' });
+    }
+    if (c.scheduleType === 'triggered' && !c.trigger) ctx.addIssue({ code: 'custom', path: ['trigger'], message: 'required when scheduleType is "triggered"' });
     if (c.scheduleType === 'at' && !c.sendAt) ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'required when scheduleType is "at"' });
     if (c.scheduleType === 'recurring' && !c.cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'required when scheduleType is "recurring"' });
   });
@@ -112,7 +161,7 @@ export function checkCampaign(
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(campaignFieldsSchema.innerType().shape)) {
     // Strapi hands back nulls for empty optional fields; treat them as "not given".
-    if (input[key] !== undefined && !(input[key] === null && ['holdoutPercent', 'scheduleType', 'timezone', 'conversionWindowHours'].includes(key))) {
+    if (input[key] !== undefined && !(input[key] === null && ['holdoutPercent', 'scheduleType', 'timezone', 'conversionWindowHours', 'intelligentTiming', 'triggerDelayMinutes'].includes(key))) {
       fields[key] = input[key];
     }
   }
@@ -122,7 +171,12 @@ export function checkCampaign(
 
 /** Stored row → definition (the row passed the guard when written). */
 export function toDefinition(row: Record<string, unknown>): CampaignDefinition | null {
-  const checked = checkCampaign(typeof row.variants === 'string' ? { ...row, variants: JSON.parse(row.variants) } : row);
+  // SQLite hands JSON columns back as text when read through knex.
+  const parsed: Record<string, unknown> = { ...row };
+  for (const key of ['variants', 'quietHours', 'frequencyCap', 'trigger', 'reentry', 'exitEvent']) {
+    if (typeof parsed[key] === 'string') parsed[key] = JSON.parse(parsed[key] as string);
+  }
+  const checked = checkCampaign(parsed);
   if (!checked.ok || !isCampaignStatus(row.status)) return null;
   const v = checked.value;
   return {
@@ -140,6 +194,11 @@ export function toDefinition(row: Record<string, unknown>): CampaignDefinition |
     frequencyCap: v.frequencyCap ?? null,
     conversionEvent: v.conversionEvent ?? null,
     conversionWindowHours: v.conversionWindowHours,
+    intelligentTiming: v.intelligentTiming,
+    trigger: v.trigger ?? null,
+    triggerDelayMinutes: v.triggerDelayMinutes,
+    reentry: v.reentry ?? { policy: 'once' },
+    exitEvent: v.exitEvent ?? null,
     status: row.status,
     scheduledAt: row.scheduledAt ? new Date(row.scheduledAt as string).toISOString() : null,
   };

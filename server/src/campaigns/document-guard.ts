@@ -25,6 +25,11 @@ export const CONTENT_FIELDS = [
   'frequencyCap',
   'conversionEvent',
   'conversionWindowHours',
+  'intelligentTiming',
+  'trigger',
+  'triggerDelayMinutes',
+  'reentry',
+  'exitEvent',
 ] as const;
 
 const fail = (problems: FieldError[]): never => {
@@ -61,6 +66,8 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
         const knex = strapi.db.connection;
         await knex(TABLES.deliveries).where('campaign_id', current.documentId).delete();
         await knex(TABLES.campaignRuns).where('campaign_id', current.documentId).delete();
+        await knex(TABLES.campaignTriggers).where('campaign_id', current.documentId).delete();
+        await knex(TABLES.triggerCursors).where('campaign_id', current.documentId).delete();
       }
       return result;
     }
@@ -108,6 +115,11 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
         });
       }
     }
+    const entryKey = (merged.trigger as { segmentEntry?: unknown } | null | undefined)?.segmentEntry;
+    if (checked.ok && merged.scheduleType === 'triggered' && typeof entryKey === 'string') {
+      const entry = await strapi.db.query('plugin::segments.segment').findOne({ where: { key: entryKey }, select: ['id'] });
+      if (!entry) problems.push({ path: 'trigger.segmentEntry', message: `no segment with key "${entryKey}"` });
+    }
     if (problems.length) fail(problems);
     if (checked.ok) {
       // Store the normalised values (trimmed, defaults filled) rather than what was sent.
@@ -129,6 +141,9 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
         .where('campaign_id', String(current.documentId))
         .whereIn('status', ['planned', 'ready'])
         .update({ status: 'cancelled', finished_at: now });
+      await knex(TABLES.campaignTriggers)
+        .where({ campaign_id: String(current.documentId), status: 'waiting' })
+        .update({ status: 'cancelled', reason: 'campaign cancelled', updated_at: now });
     }
     return result;
   });

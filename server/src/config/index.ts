@@ -182,6 +182,22 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({}),
+    /** Intelligent timing (campaigns with `intelligentTiming`) and triggered campaigns. */
+    sendTime: z
+      .object({
+        /** Engagement (sessions, human opens, clicks) counted this far back. */
+        lookbackDays: z.number().int().min(1).max(3650).default(90),
+        /** A signal this old weighs half of one from today. */
+        halfLifeDays: z.number().min(1).max(3650).default(30),
+        /** Signals a profile needs for its own hour; below it the audience's hour is used. */
+        minSignals: z.number().int().min(1).max(1000).default(5),
+        /** Opens within this many seconds of the send are machine opens and ignored. */
+        machineOpenSeconds: z.number().int().min(0).max(86_400).default(60),
+        /** Recipient-local hour when neither the profile nor the audience has data. */
+        fallbackHour: z.number().int().min(0).max(23).default(10),
+      })
+      .strict()
+      .default({}),
     /**
      * On first boot, grant the storefront routes (`/me`, later `/events`, `/identify`) to the
      * users-permissions Public and Authenticated roles. Done once; revocations are respected.

@@ -204,5 +204,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / (pageSize as number)) } },
       };
     },
+
+    /** GET /campaigns/:documentId/send-hours: recipients per send hour (campaign zone), personalised share. */
+    async sendHours(ctx: Context) {
+      const c = await load(ctx);
+      if (!c) return;
+      ctx.body = await service().sendHours(c);
+    },
   };
 };

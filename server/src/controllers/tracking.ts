@@ -19,7 +19,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** GET /t/o/:token(.gif) */
     async open(ctx: Context) {
       const token = String(ctx.params.token).replace(/\.gif$/, '');
-      if (!(await service().trackOpen(token))) return invalid(ctx);
+      if (!(await service().trackOpen(token, Date.now(), ctx.get('user-agent') || null))) return invalid(ctx);
       ctx.set('Cache-Control', 'no-store, private');
       ctx.type = 'image/gif';
       ctx.body = PIXEL;

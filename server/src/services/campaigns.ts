@@ -24,7 +24,10 @@ import {
 import { afterFailure } from '../campaigns/outcome';
 import { renderEmail, type RenderData, type RenderedEmail, type Tracking } from '../campaigns/render';
 import { canTransition, type CampaignStatus } from '../campaigns/status';
-import { latestCronFire, recipientSendAt } from '../campaigns/timing';
+import { latestCronFire, localParts, recipientSendAt } from '../campaigns/timing';
+import { DEFAULT_SEND_TIME, intelligentSendAt, recipientZone, type SendTimeSettings } from '../campaigns/send-time';
+import { pendingRecipients, planSendHours, type SendHourPlan } from '../campaigns/engagement';
+import { processTriggers, scanTriggers } from '../campaigns/triggers';
 import { createToken, deriveSecret, verifyToken, type TokenKind } from '../campaigns/tokens';
 import { ingestEvents } from '../events/repository';
 import { parseJsonColumn, type ProfileTarget } from '../profiles/repository';
@@ -53,6 +56,10 @@ export interface PlanReport {
   created: number;
   materialised: number;
   finished: number;
+  /** Triggered campaigns: new trigger occurrences, sends queued, sends cancelled (exit, segment). */
+  triggered: number;
+  triggerQueued: number;
+  triggerCancelled: number;
 }
 
 const MINUTE = 60_000;
@@ -87,6 +94,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
   const trackUrl = (kind: TokenKind, deliveryId: number, url?: string) =>
     `${trackingBase()}/${kind[0]}/${createToken(secret(), { kind, deliveryId, url })}`;
+
+  const sendTimeSettings = (): SendTimeSettings => ({ ...DEFAULT_SEND_TIME, ...config().sendTime });
 
   const getTransport = (): Transporter | null => {
     const options = config().email.transport;
@@ -127,6 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The run due for a scheduled campaign at `now`, if any. */
   const dueRun = async (c: CampaignDefinition, now: number): Promise<{ key: string; dueAt: number } | null> => {
     const scheduledAt = c.scheduledAt ? Date.parse(c.scheduledAt) : now;
+    if (c.scheduleType === 'triggered') return null;
     if (c.scheduleType === 'now') return scheduledAt <= now ? { key: 'once', dueAt: scheduledAt } : null;
     if (c.scheduleType === 'at') {
       const at = Date.parse(c.sendAt as string);
@@ -249,9 +259,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async plan(now = Date.now()): Promise<PlanReport | null> {
       const run = await getService(strapi, 'scheduler').runExclusive('campaign-planner', async () => {
-        const report: PlanReport = { created: 0, materialised: 0, finished: 0 };
+        const report: PlanReport = { created: 0, materialised: 0, finished: 0, triggered: 0, triggerQueued: 0, triggerCancelled: 0 };
         const db = knex();
         for (const c of await loadCampaigns({ status: 'scheduled' })) {
+          // A triggered campaign is live (sending) from scheduling until paused or cancelled.
+          if (c.scheduleType === 'triggered') {
+            await transition(c.documentId, 'scheduled', 'sending');
+            continue;
+          }
           const due = await dueRun(c, now);
           if (!due) continue;
           if (await createRun(db, c.documentId, due.key, due.dueAt, now)) report.created += 1;
@@ -278,6 +293,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               now
             );
           }
+          // Intelligent timing: each recipient's hour from their engagement, within 24 h of the run.
+          const hourPlan: SendHourPlan | null = c.intelligentTiming
+            ? await planSendHours(db, await pendingRecipients(db, r.id), c.timezone, now, sendTimeSettings())
+            : null;
           await assignPending(
             db,
             r.id,
@@ -285,8 +304,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               seed: c.documentId,
               weights: c.variants.map((v) => v.weight),
               holdoutPercent: c.holdoutPercent,
-              sendAt: ({ timeZone }) =>
-                recipientSendAt({
+              sendAt: ({ profileId, timeZone }) =>
+                hourPlan
+                  ? intelligentSendAt(
+                      r.dueAt,
+                      hourPlan.hours.get(profileId) ?? hourPlan.fallbackHour,
+                      recipientZone(timeZone, c.timezone),
+                      c.quietHours
+                    )
+                  : recipientSendAt({
                   runAt: r.dueAt,
                   localTime: c.localTime,
                   quietHours: c.quietHours,
@@ -301,12 +327,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           report.materialised += 1;
         }
 
+        const live = [...active.values()].filter((c) => c.status === 'sending' && c.scheduleType === 'triggered');
+        for (const c of live) {
+          report.triggered += (await scanTriggers(db, c, { now, segmentIdOf, settings: sendTimeSettings() })).created;
+        }
+        const processed = await processTriggers(db, new Map(live.map((c) => [c.documentId, c])), { now, segmentIdOf });
+        report.triggerQueued += processed.queued;
+        report.triggerCancelled += processed.cancelled;
+
         for (const r of await runsWithStatus(db, ['ready'])) {
           if ((await countRunDeliveries(db, r.id, ['pending', 'queued', 'sending'])) > 0) continue;
           await setRunStatus(db, r.id, 'done', { finishedAt: now });
           report.finished += 1;
           const c = active.get(r.campaignId);
-          if (!c || c.status !== 'sending') continue;
+          if (!c || c.status !== 'sending' || c.scheduleType === 'triggered') continue;
           const unfinished = await db(TABLES.campaignRuns)
             .where('campaign_id', c.documentId)
             .whereIn('status', ['planned', 'ready'])
@@ -494,12 +528,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     // ---- tracking ---------------------------------------------------------------------------
 
-    async trackOpen(token: string, now = Date.now()): Promise<boolean> {
+    async trackOpen(token: string, now = Date.now(), userAgent: string | null = null): Promise<boolean> {
       const payload = verifyToken(secret(), token, 'open');
       if (!payload) return false;
       const d = await deliveryById(payload.deliveryId);
       if (d) {
-        await recordEvent(d.profileId, 'email_opened', { campaignId: d.campaignId, variant: d.variant, deliveryId: d.id }, `email_opened:${d.id}`, now);
+        // The agent lets send-time optimisation drop mail-proxy prefetches (not a reader's open).
+        const properties = { campaignId: d.campaignId, variant: d.variant, deliveryId: d.id, ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}) };
+        await recordEvent(d.profileId, 'email_opened', properties, `email_opened:${d.id}`, now);
       }
       return true;
     },
@@ -567,6 +603,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const user = profile.userId === null ? null : ((await usersFor([profile.userId])).get(profile.userId) ?? null);
       return renderFor(campaign, variantIndex, profile, user, null);
+    },
+
+    /**
+     * Send-hour preview: the campaign's would-be recipients (segment members as of the last
+     * recompute, e-mailable and consenting) per send hour in the campaign's zone, and how many
+     * have enough engagement data for an hour of their own.
+     */
+    async sendHours(c: CampaignDefinition, now = Date.now()) {
+      const db = knex();
+      const segmentId = await segmentIdOf(c.segmentKey);
+      const consent = config().campaigns.requireConsent;
+      const rows = segmentId
+        ? await db(`${TABLES.memberships} as m`)
+            .join(`${TABLES.profiles} as p`, 'p.id', 'm.profile_id')
+            .select('p.id', 'p.timezone')
+            .where('m.segment_id', segmentId)
+            .whereNotNull('p.email')
+            .andWhere('p.email', '<>', '')
+            .whereNull('p.unsubscribed_at')
+            .andWhere((q) => (consent ? q.where('p.email_consent', true) : q.whereNull('p.email_consent').orWhere('p.email_consent', true)))
+        : [];
+      const recipients = rows.map((r: Record<string, unknown>) => ({ profileId: Number(r.id), timeZone: (r.timezone as string | null) ?? null }));
+      const plan = await planSendHours(db, recipients, c.timezone, now, sendTimeSettings());
+      const start = c.scheduleType === 'at' && c.sendAt && Date.parse(c.sendAt) > now ? Date.parse(c.sendAt) : now;
+      const hours = new Array<number>(24).fill(0);
+      for (const r of recipients) {
+        const at = c.intelligentTiming
+          ? intelligentSendAt(start, plan.hours.get(r.profileId) ?? plan.fallbackHour, recipientZone(r.timeZone, c.timezone), c.quietHours)
+          : recipientSendAt({ runAt: start, localTime: c.localTime, quietHours: c.quietHours, timeZone: r.timeZone, fallbackTimeZone: c.timezone });
+        hours[localParts(at, c.timezone).hour] += 1;
+      }
+      return {
+        recipients: recipients.length,
+        personalised: plan.personalised.size,
+        personalisedShare: recipients.length ? plan.personalised.size / recipients.length : 0,
+        fallbackHour: plan.fallbackHour,
+        timeZone: c.timezone,
+        hours,
+      };
     },
 
     async profileExists(id: number): Promise<boolean> {

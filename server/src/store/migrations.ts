@@ -4,6 +4,7 @@ import { leasesMigration } from '../scheduler/migration';
 import { membershipsMigration } from '../segments/migration';
 import { exposuresMigration } from '../personalization/migration';
 import { campaignsMigration } from '../campaigns/migration';
+import { triggersMigration } from '../campaigns/triggers-migration';
 
 /**
  * Versioned, idempotent migrations for the plugin-owned tables.
@@ -113,6 +114,7 @@ export const MIGRATIONS: Migration[] = [
   leasesMigration,
   membershipsMigration,
   campaignsMigration,
+  triggersMigration,
   exposuresMigration,
 ];
 

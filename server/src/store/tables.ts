@@ -15,4 +15,6 @@ export const TABLES = {
   exposures: 'segments_experiment_exposures',
   campaignRuns: 'segments_campaign_runs',
   deliveries: 'segments_deliveries',
+  campaignTriggers: 'segments_campaign_triggers',
+  triggerCursors: 'segments_trigger_cursors',
 } as const;
