@@ -10,8 +10,10 @@ import scheduler from './scheduler';
 import segments from './segments';
 import personalization from './personalization';
 import campaigns from './campaigns';
+import settings from './settings';
+import targetingAdmin from './targeting-admin';
 
-export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns, settings, targetingAdmin };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -26,4 +28,6 @@ export type Services = {
   segments: ReturnType<typeof segments>;
   personalization: ReturnType<typeof personalization>;
   campaigns: ReturnType<typeof campaigns>;
+  settings: ReturnType<typeof settings>;
+  targetingAdmin: ReturnType<typeof targetingAdmin>;
 };
