@@ -4,7 +4,7 @@ import {
   Button,
   Field,
   Flex,
-  NumberInput,
+  TextInput,
   SingleSelect,
   SingleSelectOption,
   Table,
@@ -39,7 +39,9 @@ const ExperimentEditor = ({
   const t = useT();
   const api = useSegmentsApi();
   const { toggleNotification } = useNotification();
-  const [variants, setVariants] = useState(experiment.variants);
+  // Weights are edited as text (parsed on save; the server validates them).
+  const [weights, setWeights] = useState(() => experiment.variants.map((v) => String(v.weight)));
+  const variants = experiment.variants.map((v, i) => ({ banner: v.banner, weight: Number(weights[i]) }));
   const [state, setState] = useState(experiment.state);
   const [errors, setErrors] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
@@ -60,7 +62,7 @@ const ExperimentEditor = ({
     };
   }, [api, experiment.key]);
 
-  const total = variants.reduce((sum, v) => sum + v.weight, 0);
+  const total = variants.reduce((sum, v) => sum + (Number.isFinite(v.weight) ? v.weight : 0), 0);
   const save = async () => {
     setSaving(true);
     try {
@@ -105,14 +107,15 @@ const ExperimentEditor = ({
                 <Td>
                   <Field.Root name={`weight-${i}`} width="120px">
                     <Field.Label>{t('placements.weight.of', 'Weight of {banner}', { banner: titleOf(v.banner) })}</Field.Label>
-                    <NumberInput
+                    <TextInput
                       size="S"
-                      step={0.05}
+                      inputMode="decimal"
                       disabled={!canEdit}
-                      value={v.weight}
-                      onValueChange={(w: number | undefined) =>
-                        setVariants(variants.map((x, j) => (j === i ? { ...x, weight: w ?? 0 } : x)))
-                      }
+                      value={weights[i]}
+                      onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+                        const text = e.target.value;
+                        setWeights((current) => current.map((w, j) => (j === i ? text : w)));
+                      }}
                     />
                   </Field.Root>
                 </Td>

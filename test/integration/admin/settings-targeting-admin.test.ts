@@ -123,7 +123,7 @@ describe('admin: settings, targeting estimate, placements', () => {
       };
       // A cron fire taken by another instance through the real run coordinator.
       const slot = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
-      expect(await leaseRunCoordinator(knexLeaseStore(knex), 'other-host:42').shouldRun(`segments:campaign-planner:${slot}`, 60_000)).toBe(true);
+      expect(await leaseRunCoordinator(knexLeaseStore(knex), 'other-host:42').shouldRun(`segments:admin-probe:${slot}`, 60_000)).toBe(true);
       const now = Date.now();
       const delivery = (profile: number, status: string, nextAttemptAt: number | null) => ({
         run_id: 1,
@@ -148,7 +148,7 @@ describe('admin: settings, targeting estimate, placements', () => {
       });
       const status = during!.body.data.scheduler;
       expect(status.thisInstance.owner).toBe(scheduler.owner);
-      const planner = status.jobs.find((j: { job: string }) => j.job === 'campaign-planner');
+      const planner = status.jobs.find((j: { job: string }) => j.job === 'admin-probe');
       expect(planner).toMatchObject({ kind: 'cron', owner: 'other-host:42', active: true, lastTickAt: expect.any(Number) });
       expect(Math.abs(planner.lastTickAt - now)).toBeLessThan(60_000);
       const job = status.jobs.find((j: { job: string }) => j.job === 'admin-test-job');
