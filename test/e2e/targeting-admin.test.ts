@@ -151,7 +151,7 @@ test('an editor targets an article at a demo segment in the Content Manager; onl
 
   // After a reload the panel shows the saved target.
   await page.reload();
-  await expectVisible(panel.getByText('Visitors in Germany'), 'the saved target in the panel');
+  await expectVisible(panel.getByText('Visitors in Germany', { exact: true }).first(), 'the saved target in the panel');
 
   // The list view has a "Target segments" column.
   await page.goto(`${server.url}/admin/content-manager/collection-types/${ARTICLE}`);

@@ -104,21 +104,7 @@ const ExperimentEditor = ({
               <Tr key={v.banner}>
                 <Td><Typography>{i === 0 ? t('placements.control', 'Control') : `#${i}`}</Typography></Td>
                 <Td><Typography>{titleOf(v.banner)}</Typography></Td>
-                <Td>
-                  <Field.Root name={`weight-${i}`} width="120px">
-                    <Field.Label>{t('placements.weight.of', 'Weight of {banner}', { banner: titleOf(v.banner) })}</Field.Label>
-                    <TextInput
-                      size="S"
-                      inputMode="decimal"
-                      disabled={!canEdit}
-                      value={weights[i]}
-                      onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
-                        const text = e.target.value;
-                        setWeights((current) => current.map((w, j) => (j === i ? text : w)));
-                      }}
-                    />
-                  </Field.Root>
-                </Td>
+                <Td><Typography>{experiment.variants[i].weight}</Typography></Td>
                 <Td><Typography>{r?.exposures ?? '—'}</Typography></Td>
                 <Td><Typography>{r?.conversions ?? '—'}</Typography></Td>
                 <Td><Typography>{rate}</Typography></Td>
@@ -127,7 +113,23 @@ const ExperimentEditor = ({
           })}
         </Tbody>
       </Table>
+      {/* Inputs outside the Table: its keyboard navigation moves focus between cells. */}
       <Flex gap={3} paddingTop={3} alignItems="flex-end" wrap="wrap">
+        {experiment.variants.map((v, i) => (
+          <Field.Root key={v.banner} name={`weight-${i}`} width="200px">
+            <Field.Label>{t('placements.weight.of', 'Weight of {banner}', { banner: titleOf(v.banner) })}</Field.Label>
+            <TextInput
+              size="S"
+              inputMode="decimal"
+              disabled={!canEdit}
+              value={weights[i]}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+                const text = e.target.value;
+                setWeights((current) => current.map((w, j) => (j === i ? text : w)));
+              }}
+            />
+          </Field.Root>
+        ))}
         <Field.Root name="state" width="180px">
           <Field.Label>{t('placements.state', 'State')}</Field.Label>
           <SingleSelect
