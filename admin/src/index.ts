@@ -4,6 +4,9 @@ import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
 import { PERMISSIONS } from './permissions';
 import { stripInjectedTargeting, targetingCheckbox } from './utils/targeting';
+import { TargetingPanel } from './targeting/TargetingPanel';
+import { addTargetingColumn } from './targeting/TargetingListCell';
+import { hideInjectedFields } from './targeting/fields';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 
@@ -28,7 +31,15 @@ const plugin: StrapiApp['appPlugins'][string] = {
     });
   },
 
-  bootstrap(app: { getPlugin(id: string): unknown }) {
+  bootstrap(app: { getPlugin(id: string): unknown; registerHook(name: string, fn: (...args: never[]) => unknown): void }) {
+    // Content Manager: a targeting side panel, a list column, and the raw injected fields hidden.
+    const cm = app.getPlugin('content-manager') as
+      | { apis?: { addEditViewSidePanel?(panels: unknown[]): void } }
+      | undefined;
+    cm?.apis?.addEditViewSidePanel?.([TargetingPanel]);
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addTargetingColumn);
+    app.registerHook('Admin/CM/pages/EditView/mutate-edit-view-layout', hideInjectedFields);
+
     // Opt-in per content type from the Content-Type Builder (writes pluginOptions.segments.enabled).
     const ctb = app.getPlugin('content-type-builder') as
       | {

@@ -4,7 +4,13 @@ import { PLUGIN_ID } from '../pluginId';
 import type {
   ActivityResponse,
   DataEnvelope,
+  ExperimentResults,
   FieldError,
+  PlacementExperiment,
+  PlacementOverview,
+  SettingsResponse,
+  SmtpCheckResult,
+  TargetingEstimate,
   Member,
   Overview,
   PreviewResult,
@@ -83,6 +89,22 @@ export function useSegmentsApi() {
       ): Promise<{ documentId: string }> =>
         (await put<{ data: { documentId: string } }>(`/${PLUGIN_ID}/segments/${documentId}`, data))
           .data.data,
+      /** Union size of the segments' members ("who will see this"); [] = everyone. */
+      estimateTargeting: async (segments: string[]): Promise<TargetingEstimate> =>
+        (await post<DataEnvelope<TargetingEstimate>>(`/${PLUGIN_ID}/targeting/estimate`, { segments })).data.data,
+      placements: async (): Promise<PlacementOverview[]> =>
+        (await get<DataEnvelope<PlacementOverview[]>>(`/${PLUGIN_ID}/placements`)).data.data,
+      experimentResults: async (key: string): Promise<ExperimentResults> =>
+        (await get<DataEnvelope<ExperimentResults>>(`/${PLUGIN_ID}/experiments/${encodeURIComponent(key)}/results`)).data.data,
+      /** Needs Content Manager update on experiments; validated by the experiment write guard. */
+      updateExperiment: async (
+        documentId: string,
+        data: Partial<Pick<PlacementExperiment, 'variants' | 'coverage' | 'state'>>
+      ) => (await put<DataEnvelope<unknown>>(`/${PLUGIN_ID}/experiments/${documentId}`, data)).data.data,
+      settings: async (): Promise<SettingsResponse> =>
+        (await get<DataEnvelope<SettingsResponse>>(`/${PLUGIN_ID}/settings`)).data.data,
+      smtpCheck: async (): Promise<SmtpCheckResult> =>
+        (await post<DataEnvelope<SmtpCheckResult>>(`/${PLUGIN_ID}/settings/smtp-check`)).data.data,
     }),
     [get, post, put]
   );

@@ -42,3 +42,88 @@ export interface SegmentInput {
   state: 'active' | 'archived';
   rule: unknown;
 }
+
+/** POST /segments/targeting/estimate — "who will see this". */
+export interface TargetingEstimate {
+  everyone: boolean;
+  /** Profiles in at least one of the segments (as of their last recompute). */
+  size: number;
+  totalProfiles: number;
+  segments: Array<{ documentId: string; key: string; name: string; size: number | null; computedAt: string | null }>;
+}
+
+export interface PlacementBanner {
+  id: number;
+  documentId: string;
+  title: string;
+  locale: string | null;
+  published: boolean;
+  live: boolean;
+  startsAt: string | null;
+  endsAt: string | null;
+  priority: number;
+  targets: Array<{ documentId: string; key: string; name: string }>;
+}
+
+export interface PlacementExperiment {
+  documentId: string;
+  key: string;
+  name: string;
+  state: 'draft' | 'running' | 'stopped';
+  variants: Array<{ banner: string; weight: number }>;
+  coverage: number;
+  conversionEvent: string | null;
+}
+
+/** GET /segments/placements. */
+export interface PlacementOverview {
+  placement: string;
+  banners: PlacementBanner[];
+  outcomes: Array<{
+    locale: string | null;
+    rows: Array<{
+      segment: { documentId: string; key: string; name: string } | null;
+      banner: string | null;
+      ranked: string[];
+    }>;
+  }>;
+  experiments: PlacementExperiment[];
+}
+
+/** GET /segments/experiments/:key/results. */
+export interface ExperimentResults {
+  key: string;
+  placement: string;
+  state: string;
+  conversionEvent: string | null;
+  conversionWindowHours: number;
+  variations: Array<{ index: number; banner: string; weight: number; exposures: number; conversions: number }>;
+}
+
+export interface SchedulerJob {
+  job: string;
+  kind: 'cron' | 'job';
+  owner: string;
+  lastTickAt: number;
+  expiresAt: number;
+  active: boolean;
+}
+
+/** GET /segments/settings. */
+export interface SettingsResponse {
+  config: Record<string, unknown>;
+  derived: { trackingSecret: string; emailTransport: string };
+  scheduler: {
+    thisInstance: { owner: string; schedulerEnabled: boolean };
+    jobs: SchedulerJob[];
+    queue: { pending: number; queued: number; sending: number; due: number; total: number };
+    now: number;
+  };
+}
+
+export interface SmtpCheckResult {
+  ok: boolean;
+  error?: string;
+  host?: string;
+  port?: number;
+}

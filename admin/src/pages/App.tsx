@@ -5,6 +5,8 @@ import { ActivityPage } from './ActivityPage';
 import { SegmentBuilderPage } from './SegmentBuilderPage';
 import { SegmentDetailPage } from './SegmentDetailPage';
 import { SegmentsListPage } from './SegmentsListPage';
+import { PlacementsPage } from './PlacementsPage';
+import { SettingsPage } from './SettingsPage';
 
 const App = () => (
   <Page.Protect permissions={PERMISSIONS.read}>
@@ -12,6 +14,8 @@ const App = () => (
       <Route index element={<SegmentsListPage />} />
       <Route path="new" element={<SegmentBuilderPage />} />
       <Route path="activity" element={<ActivityPage />} />
+      <Route path="placements" element={<PlacementsPage />} />
+      <Route path="settings" element={<SettingsPage />} />
       <Route path=":documentId" element={<SegmentDetailPage />} />
       <Route path=":documentId/edit" element={<SegmentBuilderPage />} />
       <Route path="*" element={<Page.Error />} />

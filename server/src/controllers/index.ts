@@ -9,5 +9,7 @@ import segments from './segments';
 import placements from './placements';
 import campaigns from './campaigns';
 import tracking from './tracking';
+import settings from './settings';
+import targetingAdmin from './targeting-admin';
 
-export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments, placements, campaigns, tracking };
+export default { visitor, overview, events, profiles, analytics, importer, 'segment-rules': segmentRules, segments, placements, campaigns, tracking, settings, 'targeting-admin': targetingAdmin };

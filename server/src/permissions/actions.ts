@@ -12,6 +12,8 @@ export const ADMIN_ACTIONS = {
   manageSegments: 'plugin::segments.segments.manage',
   manageCampaigns: 'plugin::segments.campaigns.manage',
   sendCampaigns: 'plugin::segments.campaigns.send',
+  settingsRead: 'plugin::segments.settings.read',
+  settingsManage: 'plugin::segments.settings.manage',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -33,6 +35,9 @@ export const adminActionDefinitions = [
   action('campaigns.manage', 'Create, edit, pause, cancel and preview campaigns'),
   // Sending reaches real inboxes: separate from editing.
   action('campaigns.send', 'Schedule and resume campaigns, send test e-mails'),
+  // The effective configuration (secrets masked) and scheduler status; manage runs the SMTP check.
+  action('settings.read', 'View the plugin settings and scheduler status'),
+  action('settings.manage', 'Run plugin settings checks (SMTP connection)'),
 ];
 
 /**

@@ -11,8 +11,10 @@ import segments from './segments';
 import personalization from './personalization';
 import campaigns from './campaigns';
 import geoip from './geoip';
+import settings from './settings';
+import targetingAdmin from './targeting-admin';
 
-export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns, geoip };
+export default { store, visitors, overview, events, profiles, analytics, retention, importer, scheduler, segments, personalization, campaigns, geoip, settings, targetingAdmin };
 
 export type Services = {
   store: ReturnType<typeof store>;
@@ -28,4 +30,6 @@ export type Services = {
   personalization: ReturnType<typeof personalization>;
   campaigns: ReturnType<typeof campaigns>;
   geoip: ReturnType<typeof geoip>;
+  settings: ReturnType<typeof settings>;
+  targetingAdmin: ReturnType<typeof targetingAdmin>;
 };

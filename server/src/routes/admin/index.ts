@@ -92,5 +92,43 @@ export default {
       config: { policies: can(ADMIN_ACTIONS.deleteProfile) },
     },
     ...campaignRoutes(can),
+    // Settings page: reading the configuration is separate from acting on it (SMTP check).
+    { method: 'GET', path: '/settings', handler: 'settings.get', config: { policies: can(ADMIN_ACTIONS.settingsRead) } },
+    {
+      method: 'POST',
+      path: '/settings/smtp-check',
+      handler: 'settings.smtpCheck',
+      config: { policies: can(ADMIN_ACTIONS.settingsRead, ADMIN_ACTIONS.settingsManage) },
+    },
+    // Content Manager targeting panel and Placements page.
+    {
+      method: 'POST',
+      path: '/targeting/estimate',
+      handler: 'targeting-admin.estimate',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
+    {
+      method: 'GET',
+      path: '/placements',
+      handler: 'targeting-admin.placements',
+      config: { policies: can(ADMIN_ACTIONS.read) },
+    },
+    {
+      // Editing an experiment here needs what editing it in the Content Manager needs.
+      method: 'PUT',
+      path: '/experiments/:documentId',
+      handler: 'targeting-admin.updateExperiment',
+      config: {
+        policies: [
+          'admin::isAuthenticatedAdmin',
+          {
+            name: 'admin::hasPermissions',
+            config: {
+              actions: [ADMIN_ACTIONS.read, ['plugin::content-manager.explorer.update', 'plugin::segments.experiment']],
+            },
+          },
+        ],
+      },
+    },
   ],
 };
