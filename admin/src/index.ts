@@ -4,6 +4,7 @@ import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
 import { PERMISSIONS } from './permissions';
 import { stripInjectedTargeting, targetingCheckbox } from './utils/targeting';
+import { registerPersonalisedField } from './field-variants/register';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 
@@ -26,6 +27,8 @@ const plugin: StrapiApp['appPlugins'][string] = {
       isReady: false,
       name: PLUGIN_ID,
     });
+
+    registerPersonalisedField(app);
   },
 
   bootstrap(app: { getPlugin(id: string): unknown }) {

@@ -8,6 +8,7 @@ import {
 } from './personalization/enforce';
 import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 import { registerCampaignWriteGuard } from './campaigns/document-guard';
+import { registerFieldVariants, registerFieldVariantsGraphql } from './field-variants/strapi';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
@@ -17,6 +18,8 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerPreviewParam(strapi);
   registerGraphqlEnforcement(strapi);
   registerPersonalizationWriteGuard(strapi);
+  registerFieldVariants(strapi);
+  registerFieldVariantsGraphql(strapi);
 };
 
 export default register;

@@ -124,3 +124,96 @@ export function findSites(
   walk(data, model, '', 0);
   return sites;
 }
+
+/**
+ * Query parameters that would reveal variants through which entries match or how they order:
+ * `filters`/`sort` on a personalised field (at any depth, through relations and components),
+ * also inside `populate` options. Returns the offending parameter paths (empty: the query is fine).
+ */
+export function personalisedQueryPaths(
+  params: { filters?: unknown; sort?: unknown; populate?: unknown },
+  model: ModelLike,
+  getModel: GetModel
+): string[] {
+  const out: string[] = [];
+  const nextModel = (attribute: AttributeLike | undefined) =>
+    attribute?.type === 'relation' && attribute.target
+      ? getModel(attribute.target)
+      : attribute?.type === 'component' && attribute.component
+        ? getModel(attribute.component)
+        : undefined;
+
+  const filters = (node: unknown, current: ModelLike, path: string, depth: number): void => {
+    if (depth > 20 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => filters(item, current, `${path}.${i}`, depth + 1));
+      return;
+    }
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      if (key.startsWith('$')) {
+        filters(value, current, `${path}.${key}`, depth + 1);
+        continue;
+      }
+      const attribute = current.attributes[key];
+      if (isPersonalised(attribute)) out.push(`${path}.${key}`);
+      else {
+        const target = nextModel(attribute);
+        if (target) filters(value, target, `${path}.${key}`, depth + 1);
+      }
+    }
+  };
+
+  const sortPath = (dotted: string, current: ModelLike, path: string) => {
+    let model: ModelLike | undefined = current;
+    for (const part of dotted.split(':')[0].split('.')) {
+      const attribute: AttributeLike | undefined = model?.attributes[part.trim()];
+      if (isPersonalised(attribute)) {
+        out.push(path);
+        return;
+      }
+      model = nextModel(attribute);
+      if (!model) return;
+    }
+  };
+  const sort = (node: unknown, current: ModelLike, path: string, depth: number): void => {
+    if (depth > 20 || node === null || node === undefined) return;
+    if (typeof node === 'string') node.split(',').forEach((s) => sortPath(s, current, path));
+    else if (Array.isArray(node)) node.forEach((item, i) => sort(item, current, `${path}.${i}`, depth + 1));
+    else if (typeof node === 'object') {
+      for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+        const attribute = current.attributes[key];
+        if (isPersonalised(attribute)) out.push(`${path}.${key}`);
+        else {
+          const target = nextModel(attribute);
+          if (target && typeof value === 'object') sort(value, target, `${path}.${key}`, depth + 1);
+        }
+      }
+    }
+  };
+
+  const populate = (node: unknown, current: ModelLike, path: string, depth: number): void => {
+    if (depth > 20 || node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      if (!value || typeof value !== 'object') continue;
+      const attribute = current.attributes[key];
+      const options = value as { filters?: unknown; sort?: unknown; populate?: unknown; on?: unknown };
+      const targets: Array<[ModelLike | undefined, string, typeof options]> = [];
+      if (attribute?.type === 'dynamiczone' && options.on && typeof options.on === 'object') {
+        for (const [uid, sub] of Object.entries(options.on as Record<string, unknown>)) {
+          if (sub && typeof sub === 'object') targets.push([getModel(uid), `${path}.${key}.on.${uid}`, sub as typeof options]);
+        }
+      } else targets.push([nextModel(attribute), `${path}.${key}`, options]);
+      for (const [target, at, opts] of targets) {
+        if (!target) continue;
+        filters(opts.filters, target, `${at}.filters`, depth + 1);
+        sort(opts.sort, target, `${at}.sort`, depth + 1);
+        populate(opts.populate, target, `${at}.populate`, depth + 1);
+      }
+    }
+  };
+
+  filters(params.filters, model, 'filters', 0);
+  sort(params.sort, model, 'sort', 0);
+  populate(params.populate, model, 'populate', 0);
+  return out;
+}

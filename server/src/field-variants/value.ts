@@ -248,3 +248,26 @@ export function resolve(raw: unknown, segmentKeys: ReadonlySet<string>): Resolut
   }
   return { kind: 'value', value: stored.default ?? null, variant: null };
 }
+
+/** A reference a stored value makes that only the database can check, with its path. */
+export type Reference = { path: string; segment: string } | { path: string; mediaId: number };
+
+/**
+ * Segment keys and (for media) file ids a valid stored value refers to, each with the path of
+ * its row, so an unknown segment or a deleted file is reported on the right row.
+ */
+export function referencesOf(raw: unknown, kind: Kind): Reference[] {
+  const stored = asStored(raw);
+  if (!stored) return [];
+  const out: Reference[] = [];
+  const media = (path: string, value: unknown) => {
+    if (kind === 'media' && typeof value === 'number') out.push({ path, mediaId: value });
+  };
+  media('default', stored.default);
+  stored.variants.forEach((variant, i) => {
+    if (typeof variant?.segment === 'string') out.push({ path: `variants.${i}.segment`, segment: variant.segment });
+    if (isSplit(variant)) variant.split.forEach((arm, j) => media(`variants.${i}.split.${j}.value`, arm?.value));
+    else media(`variants.${i}.value`, variant?.value);
+  });
+  return out;
+}

@@ -6,6 +6,7 @@ import {
   asStored,
   fieldOptions,
   findSites,
+  personalisedQueryPaths,
   reachesPersonalised,
   resolve,
   segmentKeysOf,
@@ -247,5 +248,38 @@ describe('sites in a content tree', () => {
       'cta.image',
       'sections.1.label',
     ]);
+  });
+});
+
+describe('query parameters that would probe variants', () => {
+  const models: Record<string, ModelLike> = {
+    'api::page.page': {
+      uid: 'api::page.page',
+      attributes: {
+        title: { type: 'string' },
+        headline: field('string'),
+        cta: { type: 'component', component: 'demo.cta' },
+        sections: { type: 'dynamiczone', components: ['demo.cta'] },
+        articles: { type: 'relation', target: 'api::article.article' },
+      },
+    },
+    'api::article.article': { uid: 'api::article.article', attributes: { title: { type: 'string' }, tagline: field('text') } },
+    'demo.cta': { uid: 'demo.cta', attributes: { label: field('string'), note: { type: 'string' } } },
+  };
+  const getModel = (uid: string) => models[uid];
+  const paths = (params: Record<string, unknown>) => personalisedQueryPaths(params, models['api::page.page'], getModel);
+
+  it('finds personalised fields in filters, sort and populate options, at any depth', () => {
+    expect(paths({ filters: { title: { $eq: 'x' }, cta: { note: { $eq: 'y' } } }, sort: ['title:asc'], populate: '*' })).toEqual([]);
+    expect(paths({ filters: { headline: { $eq: 'x' } } })).toEqual(['filters.headline']);
+    expect(paths({ filters: { $and: [{ title: 'x' }, { $or: [{ cta: { label: { $contains: 'v' } } }] }] } })).toEqual([
+      'filters.$and.1.$or.0.cta.label',
+    ]);
+    expect(paths({ filters: { articles: { tagline: { $null: false } } } })).toEqual(['filters.articles.tagline']);
+    expect(paths({ sort: 'title:asc,headline:desc' })).toEqual(['sort']);
+    expect(paths({ sort: [{ articles: { tagline: 'asc' } }] })).toEqual(['sort.0.articles.tagline']);
+    expect(paths({ sort: ['articles.tagline:asc'] })).toEqual(['sort.0']);
+    expect(paths({ populate: { articles: { filters: { tagline: { $eq: 'v' } } } } })).toEqual(['populate.articles.filters.tagline']);
+    expect(paths({ populate: { sections: { on: { 'demo.cta': { sort: 'label' } } } } })).toEqual(['populate.sections.on.demo.cta.sort']);
   });
 });
