@@ -1,3 +1,4 @@
+import type { StrapiApp } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { PluginIcon } from '../components/PluginIcon';
 import { FIELD_NAME, KINDS } from '../../../server/src/field-variants/value';
@@ -12,16 +13,16 @@ const KIND_LABELS: Record<(typeof KINDS)[number], string> = {
   json: 'JSON',
 };
 
-interface CustomFieldsApi {
-  register(field: Record<string, unknown>): void;
-}
+type CustomFieldsApi = StrapiApp['customFields'];
 
 /**
  * "Personalised value": a JSON-backed custom field whose inner kind is chosen when the field is
  * added (Content-Type Builder → Custom → Personalised value). The server registers the same name.
  */
 export function registerPersonalisedField(app: { customFields: CustomFieldsApi }): void {
-  app.customFields.register({
+  // Strapi's types list only root-level option names, but its runtime requires `options.*` names
+  // for a custom field's own options (and passes the Input the field props), hence the cast.
+  const field = {
     name: FIELD_NAME,
     pluginId: PLUGIN_ID,
     type: 'json',
@@ -72,5 +73,6 @@ export function registerPersonalisedField(app: { customFields: CustomFieldsApi }
         },
       ],
     },
-  });
+  };
+  app.customFields.register(field as unknown as Parameters<CustomFieldsApi['register']>[0]);
 }
