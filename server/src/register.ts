@@ -14,11 +14,12 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
   registerCampaignWriteGuard(strapi);
   injectTargetingFields(strapi);
+  // Before targeting: its filter rewrite would otherwise show up in the paths of refused queries.
+  registerFieldVariants(strapi);
   registerTargetingEnforcement(strapi);
   registerPreviewParam(strapi);
   registerGraphqlEnforcement(strapi);
   registerPersonalizationWriteGuard(strapi);
-  registerFieldVariants(strapi);
   registerFieldVariantsGraphql(strapi);
 };
 

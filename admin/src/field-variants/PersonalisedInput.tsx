@@ -239,10 +239,12 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
   const set = (next: Stored) => onChange(name, next);
 
   // Checks in the browser, mapped to rows; the server repeats them (and is the authority).
+  const { kind, experiments } = options;
   const problems = useMemo(() => {
     const out = new Map<string, string>();
     if (props.value === null || props.value === undefined) return out;
-    for (const p of valueProblems(stored, options)) out.set(p.path, p.message);
+    const stored = asStored(props.value);
+    for (const p of valueProblems(stored, { kind, experiments })) out.set(p.path, p.message);
     if (segments) {
       const known = new Set(segments.map((s) => s.key));
       stored.variants.forEach((v, i) => {
@@ -250,7 +252,7 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
       });
     }
     return out;
-  }, [props.value, segments]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [props.value, segments, kind, experiments]);
   const rowProblem = (i: number) =>
     [...problems.entries()]
       .filter(([path]) => path === `variants.${i}` || path.startsWith(`variants.${i}.`))
