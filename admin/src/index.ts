@@ -7,6 +7,7 @@ import { stripInjectedTargeting, targetingCheckbox } from './utils/targeting';
 import { TargetingPanel } from './targeting/TargetingPanel';
 import { addTargetingColumn } from './targeting/TargetingListCell';
 import { hideInjectedFields } from './targeting/fields';
+import { registerPersonalisedField } from './field-variants/register';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 
@@ -29,6 +30,8 @@ const plugin: StrapiApp['appPlugins'][string] = {
       isReady: false,
       name: PLUGIN_ID,
     });
+
+    registerPersonalisedField(app);
   },
 
   bootstrap(app: { getPlugin(id: string): unknown; registerHook(name: string, fn: (...args: never[]) => unknown): void }) {

@@ -11,6 +11,15 @@ export default {
         'strapi-plugin-segments is not loaded. Build it first (`npm run build` at the repository root) — Strapi loads the plugin from its dist/ folder.',
       );
     }
+    // Boot-time baseline without the plugin: its "Personalised value" fields are stored as JSON
+    // (Strapi refuses a custom field whose plugin is not loaded).
+    if (!enabled) {
+      for (const model of [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)]) {
+        for (const attribute of Object.values(model.attributes) as Array<Record<string, unknown>>) {
+          if (attribute.customField === 'plugin::segments.personalised') attribute.type = 'json';
+        }
+      }
+    }
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -8,15 +8,19 @@ import {
 } from './personalization/enforce';
 import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 import { registerCampaignWriteGuard } from './campaigns/document-guard';
+import { registerFieldVariants, registerFieldVariantsGraphql } from './field-variants/strapi';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
   registerCampaignWriteGuard(strapi);
   injectTargetingFields(strapi);
+  // Before targeting: its filter rewrite would otherwise show up in the paths of refused queries.
+  registerFieldVariants(strapi);
   registerTargetingEnforcement(strapi);
   registerPreviewParam(strapi);
   registerGraphqlEnforcement(strapi);
   registerPersonalizationWriteGuard(strapi);
+  registerFieldVariantsGraphql(strapi);
 };
 
 export default register;

@@ -10,6 +10,7 @@ import {
   type ModelLike,
 } from './targeting';
 import { isApiTokenCaller } from '../utils/http';
+import { reachesPersonalised, type ModelLike as FieldModel } from '../field-variants/schema';
 
 /** Query parameter an API-token caller uses to see content as a member of one segment. */
 export const PREVIEW_PARAM = 'segmentsPreview';
@@ -129,9 +130,14 @@ export function registerTargetingEnforcement(strapi: Core.Strapi): void {
  * by Strapi like its own query parameters (a malformed key is a 400 naming the parameter).
  */
 export function registerPreviewParam(strapi: Core.Strapi): void {
+  const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as FieldModel | undefined;
+  // Also types whose responses carry per-segment field variants (issue 12).
   const enabledUids = () =>
     Object.values(strapi.contentTypes)
-      .filter((ct) => isTargetingEnabled(ct as unknown as ModelLike))
+      .filter(
+        (ct) =>
+          isTargetingEnabled(ct as unknown as ModelLike) || reachesPersonalised(ct as unknown as FieldModel, getModel)
+      )
       .map((ct) => ct.uid as string);
   strapi.contentAPI.addQueryParams({
     [PREVIEW_PARAM]: {

@@ -261,6 +261,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { placement, banner: sanitized, experiment };
     },
 
+    /**
+     * The visitor's variation in an experiment that is not a placement's (field variants, issue
+     * 12): the recorded one under any of their identities, else bucketing, with the exposure
+     * logged once — the same units, table and stickiness as placements. -1: not in it.
+     */
+    async variationFor(ctx: Context, experiment: ExperimentDefinition): Promise<number> {
+      const state = await this.visitorOf(ctx);
+      const units = await unitsOf(state);
+      const stored = await storedExposure(experiment.documentId, units.candidates);
+      if (stored) return stored.variation < experiment.variants.length ? stored.variation : -1;
+      const assignment = assign(experiment, units.hashing);
+      if (!assignment.inExperiment || !units.hashing) return -1;
+      await knex()(TABLES.exposures)
+        .insert({
+          experiment_id: experiment.documentId,
+          unit_kind: units.hashing.kind,
+          unit_value: units.hashing.value,
+          variation: assignment.variationIndex,
+          variant: experiment.variants[assignment.variationIndex].banner,
+          profile_id: state.profile?.id ?? null,
+          exposed_at: Date.now(),
+        })
+        .onConflict(['experiment_id', 'unit_kind', 'unit_value'])
+        .ignore();
+      return assignment.variationIndex;
+    },
+
     /** Exposures and conversions per variation (conversion: the named event within the window). */
     async experimentResults(key: string) {
       const row = (await strapi.db.query(EXPERIMENT_UID).findOne({ where: { key } })) as Record<

@@ -1,0 +1,3 @@
+/** Per-segment field variants (issue 12): pure core. */
+export * from './value';
+export * from './schema';
