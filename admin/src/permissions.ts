@@ -1,8 +1,22 @@
 /** Mirrors server/src/permissions/actions.ts: what the admin UI asks before showing a page. */
+const p = (action: string) => [{ action: `plugin::segments.${action}`, subject: null }];
+
 export const PERMISSIONS = {
-  read: [{ action: 'plugin::segments.read', subject: null }],
+  read: p('read'),
   /** Create and edit segments in the builder (allowedActions.canManage). */
-  manage: [{ action: 'plugin::segments.segments.manage', subject: null }],
+  manage: p('segments.manage'),
   /** allowedActions.canRecompute */
-  recompute: [{ action: 'plugin::segments.segments.recompute', subject: null }],
+  recompute: p('segments.recompute'),
+  /** Create, edit, pause, cancel and preview campaigns. */
+  manageCampaigns: p('campaigns.manage'),
+  /** Schedule and resume campaigns, send test e-mails. */
+  sendCampaigns: p('campaigns.send'),
+  /** The campaign pages: either campaign action (useCan().canAny). */
+  campaigns: [...p('campaigns.manage'), ...p('campaigns.send')],
+  /** The analytics page. */
+  readAnalytics: p('analytics.read'),
+  /** The settings page. */
+  readSettings: p('settings.read'),
 };
+
+export type PermissionList = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
