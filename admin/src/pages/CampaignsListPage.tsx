@@ -81,7 +81,9 @@ const CampaignsListPage = () => {
   const [total, setTotal] = useState(0);
   const [failed, setFailed] = useState(false);
 
+  const allowed = !isLoading && canAny(PERMISSIONS.campaigns);
   useEffect(() => {
+    if (!allowed) return;
     api.listCampaigns(1, 100).then(
       (res) => {
         setCampaigns(res.data);
@@ -89,10 +91,10 @@ const CampaignsListPage = () => {
       },
       () => setFailed(true)
     );
-  }, [api]);
+  }, [api, allowed]);
 
   if (isLoading) return <Page.Loading />;
-  if (!canAny(PERMISSIONS.campaigns)) return <Page.NoPermissions />;
+  if (!allowed) return <Page.NoPermissions />;
   if (failed) return <Page.Error />;
   if (!campaigns) return <Page.Loading />;
   const title = t('campaigns.title', 'Campaigns');
