@@ -2,7 +2,13 @@ import fs from 'fs';
 import path from 'path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AdminApi } from './helpers/admin-api';
-import { launchChromium, loginToAdmin, mainNav, newDesktopPage } from './helpers/browser';
+import {
+  launchChromium,
+  loginToAdmin,
+  mainNav,
+  newDesktopPage,
+  openAdminWithToken,
+} from './helpers/browser';
 import { waitForMail } from './helpers/mail-sink';
 import { ARTIFACTS_DIR, readServerState } from './helpers/server';
 
@@ -14,7 +20,7 @@ import { ARTIFACTS_DIR, readServerState } from './helpers/server';
  */
 const server = readServerState();
 let browser: Browser;
-/** One super-admin session for the whole file: /admin/login is rate limited per e-mail. */
+/** One super-admin login for the whole file: /admin/login is rate limited per e-mail. */
 let adminPage: Page;
 let api: AdminApi;
 const run = Date.now().toString(36);
@@ -73,7 +79,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   api = await AdminApi.login(server.url, server.admin.email, server.admin.password);
   adminPage = await newDesktopPage(browser);
-  await loginToAdmin(adminPage, server.url, server.admin.email, server.admin.password);
+  // One super-admin login for the file: the browser reuses the API session's token.
+  await openAdminWithToken(adminPage, server.url, api.bearer);
 });
 
 afterAll(async () => {
