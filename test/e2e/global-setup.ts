@@ -1,11 +1,13 @@
 import fs from 'fs';
 import path from 'path';
+import { startMailSink } from './helpers/mail-sink';
 import { playground, type RunningPlayground } from './helpers/playground';
 import { E2E_TMP, ROOT, removeSqliteFile, removeStaleRunFiles, runFiles, type E2EServerState } from './helpers/server';
 
 declare global {
   // Shared with global-teardown.ts, which jest runs in this same process.
   var __SEGMENTS_E2E_SERVER__: RunningPlayground | undefined;
+  var __SEGMENTS_E2E_MAIL__: { close(): Promise<void> } | undefined;
 }
 
 /**
@@ -27,6 +29,10 @@ export default async function globalSetup(): Promise<void> {
   const files = runFiles(process.pid);
   removeSqliteFile(files.db);
   fs.rmSync(files.log, { force: true });
+  fs.rmSync(files.mail, { force: true, recursive: true });
+  // Campaign e-mail (test sends, scheduled campaigns) goes to a real SMTP server in this process.
+  const mail = await startMailSink(files.mail);
+  globalThis.__SEGMENTS_E2E_MAIL__ = mail;
   const admin = { email: 'admin@segments.demo', password: 'Segments-demo-1' };
 
   const started = Date.now();
@@ -38,13 +44,22 @@ export default async function globalSetup(): Promise<void> {
       DEMO_ADMIN_EMAIL: admin.email,
       DEMO_ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: 'warn',
+      SEGMENTS_SMTP_HOST: '127.0.0.1',
+      SEGMENTS_SMTP_PORT: String(mail.port),
     },
   });
   globalThis.__SEGMENTS_E2E_SERVER__ = server;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(`[e2e] playground up at ${server.url} in ${seconds} s (log: ${path.relative(ROOT, files.log)})\n`);
 
-  const state: E2EServerState = { url: server.url, pid: server.pid, dbFile: files.db, logFile: files.log, admin };
+  const state: E2EServerState = {
+    url: server.url,
+    pid: server.pid,
+    dbFile: files.db,
+    logFile: files.log,
+    admin,
+    mailDir: files.mail,
+  };
   fs.writeFileSync(files.state, JSON.stringify(state, null, 2));
   process.env.SEGMENTS_E2E_STATE = files.state;
 }

@@ -3,6 +3,9 @@ import { useMemo } from 'react';
 import { PLUGIN_ID } from '../pluginId';
 import type {
   ActivityResponse,
+  Campaign,
+  CampaignInput,
+  RenderedPreview,
   DataEnvelope,
   ExperimentResults,
   FieldError,
@@ -42,7 +45,7 @@ export function fieldErrors(error: unknown): FieldError[] {
 
 /** A typed client for the plugin's admin API, built on Strapi's authenticated fetch client. */
 export function useSegmentsApi() {
-  const { get, post, put } = useFetchClient();
+  const { get, post, put, del } = useFetchClient();
   return useMemo(
     () => ({
       getOverview: async (): Promise<Overview> =>
@@ -105,8 +108,55 @@ export function useSegmentsApi() {
         (await get<DataEnvelope<SettingsResponse>>(`/${PLUGIN_ID}/settings`)).data.data,
       smtpCheck: async (): Promise<SmtpCheckResult> =>
         (await post<DataEnvelope<SmtpCheckResult>>(`/${PLUGIN_ID}/settings/smtp-check`)).data.data,
+      listCampaigns: async (page = 1, pageSize = 100) =>
+        (
+          await get<{ data: Campaign[]; meta: { pagination: { total: number } } }>(
+            `/${PLUGIN_ID}/campaigns?page=${page}&pageSize=${pageSize}`
+          )
+        ).data,
+      getCampaign: async (documentId: string): Promise<Campaign> =>
+        (await get<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns/${documentId}`)).data.data,
+      /** Writes need plugin::segments.campaigns.manage and pass the campaign write guard. */
+      createCampaign: async (data: Partial<CampaignInput>): Promise<Campaign> =>
+        (await post<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns`, { data })).data.data,
+      updateCampaign: async (documentId: string, data: Partial<CampaignInput>): Promise<Campaign> =>
+        (await put<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns/${documentId}`, { data })).data
+          .data,
+      deleteCampaign: async (documentId: string): Promise<void> => {
+        await del(`/${PLUGIN_ID}/campaigns/${documentId}`);
+      },
+      /** schedule and resume need campaigns.send; pause and cancel campaigns.manage. */
+      campaignAction: async (
+        documentId: string,
+        action: 'schedule' | 'pause' | 'resume' | 'cancel'
+      ): Promise<Campaign> =>
+        (await post<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns/${documentId}/${action}`))
+          .data.data,
+      previewCampaign: async (
+        documentId: string,
+        variant: number,
+        profileId: number | null
+      ): Promise<RenderedPreview> =>
+        (
+          await post<DataEnvelope<RenderedPreview>>(
+            `/${PLUGIN_ID}/campaigns/${documentId}/preview`,
+            profileId === null ? { variant } : { variant, profileId }
+          )
+        ).data.data,
+      sendTest: async (
+        documentId: string,
+        to: string,
+        variant: number,
+        profileId: number | null
+      ): Promise<{ messageId: string; missing: string[] }> =>
+        (
+          await post<DataEnvelope<{ messageId: string; missing: string[] }>>(
+            `/${PLUGIN_ID}/campaigns/${documentId}/test`,
+            profileId === null ? { to, variant } : { to, variant, profileId }
+          )
+        ).data.data,
     }),
-    [get, post, put]
+    [get, post, put, del]
   );
 }
 

@@ -16,6 +16,7 @@ import { fieldErrors, useSegmentsApi } from '../api/client';
 import type { ActivityResponse } from '../api/contracts';
 import { LineChart } from '../components/Charts';
 import { TextField } from '../builder/fields';
+import { PluginPage } from '../components/PluginPage';
 import { useT } from '../utils/useT';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -48,9 +49,7 @@ const ActivityPage = () => {
   const latest = days[days.length - 1];
 
   return (
-    <Layouts.Root>
-      <Page.Title>{t('activity.title', 'Activity')}</Page.Title>
-      <Page.Main>
+    <PluginPage title={t('activity.title', 'Activity')}>
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={t('activity.title', 'Activity')}
@@ -191,8 +190,7 @@ const ActivityPage = () => {
             </Table>
           </Flex>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+      </PluginPage>
   );
 };
 

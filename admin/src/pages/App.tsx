@@ -2,6 +2,8 @@ import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 import { PERMISSIONS } from '../permissions';
 import { ActivityPage } from './ActivityPage';
+import { CampaignComposerPage } from './CampaignComposerPage';
+import { CampaignsListPage } from './CampaignsListPage';
 import { SegmentBuilderPage } from './SegmentBuilderPage';
 import { SegmentDetailPage } from './SegmentDetailPage';
 import { SegmentsListPage } from './SegmentsListPage';
@@ -16,6 +18,11 @@ const App = () => (
       <Route path="activity" element={<ActivityPage />} />
       <Route path="placements" element={<PlacementsPage />} />
       <Route path="settings" element={<SettingsPage />} />
+      {/* Campaign pages check campaigns.manage / campaigns.send themselves (either may enter). */}
+      <Route path="campaigns" element={<CampaignsListPage />} />
+      <Route path="campaigns/new" element={<CampaignComposerPage />} />
+      <Route path="campaigns/:documentId" element={<CampaignComposerPage />} />
+      {/* campaigns/:documentId/report and analytics: added by the analytics pages. */}
       <Route path=":documentId" element={<SegmentDetailPage />} />
       <Route path=":documentId/edit" element={<SegmentBuilderPage />} />
       <Route path="*" element={<Page.Error />} />

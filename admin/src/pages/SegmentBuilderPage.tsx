@@ -28,6 +28,7 @@ import {
   type Json,
 } from '../builder/ruleTree';
 import { PERMISSIONS } from '../permissions';
+import { PluginPage } from '../components/PluginPage';
 import { useT } from '../utils/useT';
 
 const DEBOUNCE_MS = 600;
@@ -193,9 +194,7 @@ const SegmentBuilderPage = () => {
     ? t('builder.editTitle', 'Edit segment')
     : t('builder.newTitle', 'New segment');
   return (
-    <Layouts.Root>
-      <Page.Title>{title}</Page.Title>
-      <Page.Main>
+    <PluginPage title={title}>
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={name || title}
@@ -348,8 +347,7 @@ const SegmentBuilderPage = () => {
             </Grid.Item>
           </Grid.Root>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+      </PluginPage>
   );
 };
 

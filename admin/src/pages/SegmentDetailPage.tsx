@@ -21,6 +21,7 @@ import { fieldErrors, useSegmentsApi } from '../api/client';
 import type { Member, SegmentSummary, SizePoint } from '../api/contracts';
 import { LineChart } from '../components/Charts';
 import { PERMISSIONS } from '../permissions';
+import { PluginPage } from '../components/PluginPage';
 import { useT } from '../utils/useT';
 import { formatDateTime } from './SegmentsListPage';
 
@@ -88,9 +89,7 @@ const SegmentDetailPage = () => {
   const pageCount = Math.max(1, Math.ceil(members.total / PAGE_SIZE));
 
   return (
-    <Layouts.Root>
-      <Page.Title>{segment.name}</Page.Title>
-      <Page.Main>
+    <PluginPage title={segment.name}>
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={segment.name}
@@ -255,8 +254,7 @@ const SegmentDetailPage = () => {
             </Box>
           </Flex>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+      </PluginPage>
   );
 };
 

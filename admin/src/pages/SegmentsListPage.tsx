@@ -16,7 +16,7 @@ import {
   Typography,
   VisuallyHidden,
 } from '@strapi/design-system';
-import { ArrowClockwise, ChartCircle, Plus } from '@strapi/icons';
+import { ArrowClockwise, Plus } from '@strapi/icons';
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
@@ -24,6 +24,7 @@ import { fieldErrors, useSegmentsApi } from '../api/client';
 import type { Overview, SegmentSummary } from '../api/contracts';
 import { Sparkline } from '../components/Charts';
 import { PERMISSIONS } from '../permissions';
+import { PluginPage } from '../components/PluginPage';
 import { useT } from '../utils/useT';
 
 const Stat = ({ label, value, testId }: { label: string; value: number; testId: string }) => (
@@ -85,9 +86,7 @@ const SegmentsListPage = () => {
   if (!overview || !segments) return <Page.Loading />;
 
   return (
-    <Layouts.Root>
-      <Page.Title>{t('home.title', 'Segments')}</Page.Title>
-      <Page.Main>
+    <PluginPage title={t('home.title', 'Segments')}>
         <Layouts.Header
           title={t('home.title', 'Segments')}
           subtitle={t(
@@ -100,16 +99,6 @@ const SegmentsListPage = () => {
                 {t('list.create', 'Create segment')}
               </LinkButton>
             ) : undefined
-          }
-          secondaryAction={
-            <LinkButton
-              tag={RouterLink}
-              to="activity"
-              variant="tertiary"
-              startIcon={<ChartCircle />}
-            >
-              {t('list.activity', 'Activity')}
-            </LinkButton>
           }
         />
         <Layouts.Content>
@@ -215,8 +204,7 @@ const SegmentsListPage = () => {
             )}
           </Flex>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+      </PluginPage>
   );
 };
 

@@ -5,6 +5,7 @@ import type { FieldError } from '../contracts';
 import { CAMPAIGN_UID, CONTENT_FIELDS } from '../campaigns/document-guard';
 import type { CampaignDefinition } from '../campaigns/definition';
 import type { CampaignStatus } from '../campaigns/status';
+import { campaignListMetrics } from '../campaigns/list-metrics';
 import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
 
@@ -117,7 +118,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         documents().findMany({ sort: 'createdAt:desc', limit: pageSize as number, start: ((page as number) - 1) * (pageSize as number) } as never),
         documents().count({} as never),
       ]);
-      ctx.body = { data: rows, meta: { pagination: { page, pageSize, total } } };
+      // Key metrics per row for the list (delivery counts, opens, clicks): two grouped queries.
+      const list = rows as Array<Record<string, unknown> & { documentId: string }>;
+      const metrics = await campaignListMetrics(strapi.db.connection, list.map((r) => r.documentId));
+      ctx.body = {
+        data: list.map((r) => ({ ...r, metrics: metrics.get(r.documentId) })),
+        meta: { pagination: { page, pageSize, total } },
+      };
     },
 
     async findOne(ctx: Context) {

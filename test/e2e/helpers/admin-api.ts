@@ -10,6 +10,11 @@ export class AdminApi {
     return new AdminApi(baseUrl, body.data.token);
   }
 
+  /** The session's admin JWT (to hand to a browser instead of logging in a second time). */
+  get bearer(): string {
+    return this.token;
+  }
+
   call<T>(method: string, path: string, payload?: unknown): Promise<T> {
     return request<T>(this.baseUrl, method, path, payload, this.token);
   }

@@ -44,3 +44,18 @@ export async function loginToAdmin(page: Page, baseUrl: string, email: string, p
 export function mainNav(page: Page) {
   return page.locator('nav').filter({ has: page.getByRole('link', { name: 'Home' }) }).first();
 }
+
+/**
+ * Opens the admin signed in with an existing admin session's JWT, the way the panel stores it
+ * after "remember me" (localStorage `jwtToken`): a file that needs both the API and the browser
+ * logs the super admin in once (/admin/login is rate limited per e-mail).
+ */
+export async function openAdminWithToken(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/auth/login`);
+  await page.evaluate((jwt) => {
+    localStorage.setItem('jwtToken', JSON.stringify(jwt));
+    localStorage.setItem('isLoggedIn', 'true');
+  }, token);
+  await page.goto(`${baseUrl}/admin`);
+  await mainNav(page).waitFor({ state: 'visible', timeout: 30_000 });
+}

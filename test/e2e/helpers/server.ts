@@ -12,6 +12,8 @@ export interface E2EServerState {
   dbFile: string;
   logFile: string;
   admin: { email: string; password: string };
+  /** The playground sends campaign e-mail to a real SMTP sink that writes messages here. */
+  mailDir: string;
 }
 
 /** Per-run files are named after the jest process, so concurrent runs do not collide. */
@@ -20,6 +22,8 @@ export function runFiles(runnerPid: number) {
     state: path.join(E2E_TMP, `run-${runnerPid}.json`),
     db: path.join(E2E_TMP, `run-${runnerPid}.db`),
     log: path.join(E2E_TMP, `run-${runnerPid}.log`),
+    /** Messages received by the SMTP sink (helpers/mail-sink.ts). */
+    mail: path.join(E2E_TMP, `run-${runnerPid}.mail`),
   };
 }
 
@@ -40,7 +44,7 @@ export function removeStaleRunFiles(): void {
   if (!fs.existsSync(E2E_TMP)) return;
   for (const name of fs.readdirSync(E2E_TMP)) {
     const match = /^run-(\d+)\./.exec(name);
-    if (match && !isAlive(Number(match[1]))) fs.rmSync(path.join(E2E_TMP, name), { force: true });
+    if (match && !isAlive(Number(match[1]))) fs.rmSync(path.join(E2E_TMP, name), { force: true, recursive: true });
   }
 }
 

@@ -1,0 +1,192 @@
+import type { Campaign, CampaignInput, CampaignVariant, FieldError } from '../api/contracts';
+
+/*
+ * The campaign composer's form model, pure (unit-tested in test/unit/admin/campaign-form.test.ts):
+ * stored campaign → form, form → request body.
+ */
+
+/** The composer's form: the campaign's fields in input-friendly shapes. */
+export interface Form {
+  name: string;
+  segmentKey: string;
+  variants: CampaignVariant[];
+  holdoutPercent: number;
+  scheduleType: CampaignInput['scheduleType'];
+  /** `datetime-local` value in the browser's zone. */
+  sendAt: string;
+  cron: string;
+  timezone: string;
+  localTimeOn: boolean;
+  localTime: string;
+  quietOn: boolean;
+  quietStart: string;
+  quietEnd: string;
+  capOn: boolean;
+  capMax: number;
+  capPeriodHours: number;
+  conversionEvent: string;
+  conversionWindowHours: number;
+  // Intelligent timing and triggered campaigns (fields being added server-side).
+  intelligentTiming: boolean;
+  triggerKind: 'event' | 'segmentEntry';
+  triggerEvent: string;
+  triggerWhere: string;
+  triggerSegment: string;
+  triggerDelayMinutes: number;
+  reentry: 'once' | 'cooldown';
+  reentryDays: number;
+  exitOn: boolean;
+  exitEvent: string;
+  exitWhere: string;
+}
+
+export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+const pad = (n: number) => String(n).padStart(2, '0');
+export const toLocalInput = (iso: string | null) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+
+export const newVariant = (index: number): CampaignVariant => ({
+  name: String.fromCharCode(65 + index),
+  weight: 1,
+  subject: '',
+  preheader: '',
+  html: '',
+  text: '',
+});
+
+export const emptyForm = (): Form => ({
+  name: '',
+  segmentKey: '',
+  variants: [newVariant(0)],
+  holdoutPercent: 0,
+  scheduleType: 'now',
+  sendAt: '',
+  cron: '',
+  timezone: browserZone(),
+  localTimeOn: false,
+  localTime: '09:00',
+  quietOn: false,
+  quietStart: '21:00',
+  quietEnd: '08:00',
+  capOn: false,
+  capMax: 1,
+  capPeriodHours: 24,
+  conversionEvent: '',
+  conversionWindowHours: 72,
+  intelligentTiming: false,
+  triggerKind: 'event',
+  triggerEvent: '',
+  triggerWhere: '',
+  triggerSegment: '',
+  triggerDelayMinutes: 0,
+  reentry: 'once',
+  reentryDays: 7,
+  exitOn: false,
+  exitEvent: '',
+  exitWhere: '',
+});
+
+const json = (value: unknown) =>
+  value === undefined || value === null ? '' : JSON.stringify(value);
+
+export function formOf(c: Campaign): Form {
+  const base = emptyForm();
+  return {
+    ...base,
+    name: c.name,
+    segmentKey: c.segmentKey,
+    variants: c.variants.map((v) => ({ ...v, preheader: v.preheader ?? '', text: v.text ?? '' })),
+    holdoutPercent: c.holdoutPercent ?? 0,
+    scheduleType: c.scheduleType,
+    sendAt: toLocalInput(c.sendAt),
+    cron: c.cron ?? '',
+    timezone: c.timezone || 'UTC',
+    localTimeOn: Boolean(c.localTime),
+    localTime: c.localTime ?? base.localTime,
+    quietOn: Boolean(c.quietHours),
+    quietStart: c.quietHours?.start ?? base.quietStart,
+    quietEnd: c.quietHours?.end ?? base.quietEnd,
+    capOn: Boolean(c.frequencyCap),
+    capMax: c.frequencyCap?.max ?? base.capMax,
+    capPeriodHours: c.frequencyCap?.periodHours ?? base.capPeriodHours,
+    conversionEvent: c.conversionEvent ?? '',
+    conversionWindowHours: c.conversionWindowHours ?? base.conversionWindowHours,
+    intelligentTiming: c.intelligentTiming === true,
+    triggerKind: c.trigger?.segmentEntry ? 'segmentEntry' : 'event',
+    triggerEvent: c.trigger?.event ?? '',
+    triggerWhere: json(c.trigger?.where),
+    triggerSegment: c.trigger?.segmentEntry ?? '',
+    triggerDelayMinutes: c.triggerDelayMinutes ?? 0,
+    reentry: c.reentry?.policy ?? 'once',
+    reentryDays: c.reentry?.policy === 'cooldown' ? c.reentry.days : base.reentryDays,
+    exitOn: Boolean(c.exitEvent),
+    exitEvent: c.exitEvent?.event ?? '',
+    exitWhere: json(c.exitEvent?.where),
+  };
+}
+
+/**
+ * Form → request body. The intelligent-timing and trigger fields are sent only when the editor
+ * set them (or the stored campaign has them, to clear them): a server without those features
+ * must keep accepting ordinary campaigns.
+ */
+export function inputOf(
+  f: Form,
+  loaded: Campaign | null
+): { data: Partial<CampaignInput> } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const parseWhere = (text: string, path: string): unknown => {
+    if (!text.trim()) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      errors.push({ path, message: 'must be a JSON condition' });
+      return undefined;
+    }
+  };
+  const data: Partial<CampaignInput> = {
+    name: f.name,
+    segmentKey: f.segmentKey,
+    variants: f.variants.map((v) => ({
+      name: v.name,
+      weight: v.weight,
+      subject: v.subject,
+      html: v.html,
+      preheader: v.preheader || null,
+      text: v.text || null,
+    })),
+    holdoutPercent: f.holdoutPercent,
+    scheduleType: f.scheduleType,
+    sendAt: f.scheduleType === 'at' && f.sendAt ? new Date(f.sendAt).toISOString() : null,
+    cron: f.scheduleType === 'recurring' ? f.cron || null : null,
+    timezone: f.timezone,
+    localTime: f.localTimeOn ? f.localTime : null,
+    quietHours: f.quietOn ? { start: f.quietStart, end: f.quietEnd } : null,
+    frequencyCap: f.capOn ? { max: f.capMax, periodHours: f.capPeriodHours } : null,
+    conversionEvent: f.conversionEvent || null,
+    conversionWindowHours: f.conversionWindowHours,
+  };
+  if (f.intelligentTiming || loaded?.intelligentTiming !== undefined) {
+    data.intelligentTiming = f.intelligentTiming;
+  }
+  if (f.scheduleType === 'triggered') {
+    data.trigger =
+      f.triggerKind === 'segmentEntry'
+        ? { segmentEntry: f.triggerSegment }
+        : { event: f.triggerEvent, where: parseWhere(f.triggerWhere, 'trigger.where') };
+    data.triggerDelayMinutes = f.triggerDelayMinutes;
+    data.reentry =
+      f.reentry === 'cooldown' ? { policy: 'cooldown', days: f.reentryDays } : { policy: 'once' };
+    data.exitEvent = f.exitOn
+      ? { event: f.exitEvent, where: parseWhere(f.exitWhere, 'exitEvent.where') }
+      : null;
+  } else {
+    for (const key of ['trigger', 'triggerDelayMinutes', 'reentry', 'exitEvent'] as const) {
+      if (loaded?.[key] !== undefined && loaded[key] !== null) data[key] = null;
+    }
+  }
+  return errors.length ? { errors } : { data };
+}

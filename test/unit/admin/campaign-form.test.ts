@@ -1,0 +1,171 @@
+import { emptyForm, formOf, inputOf, type Form } from '../../../admin/src/utils/campaignForm';
+import type { Campaign } from '../../../admin/src/api/contracts';
+
+const composed = (patch: Partial<Form> = {}): Form => ({
+  ...emptyForm(),
+  name: 'Welcome',
+  segmentKey: 'germany',
+  timezone: 'Europe/Berlin',
+  variants: [{ name: 'A', weight: 1, subject: 'Hi', preheader: '', html: '<p>Hi</p>', text: '' }],
+  ...patch,
+});
+
+const stored = (patch: Partial<Campaign> = {}): Campaign => ({
+  documentId: 'abc',
+  status: 'draft',
+  scheduledAt: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  name: 'Welcome',
+  segmentKey: 'germany',
+  variants: [
+    { name: 'A', weight: 1, subject: 'Hi', preheader: null, html: '<p>Hi</p>', text: null },
+  ],
+  holdoutPercent: 0,
+  scheduleType: 'now',
+  sendAt: null,
+  cron: null,
+  timezone: 'Europe/Berlin',
+  localTime: null,
+  quietHours: null,
+  frequencyCap: null,
+  conversionEvent: null,
+  conversionWindowHours: 72,
+  ...patch,
+});
+
+const dataOf = (form: Form, loaded: Campaign | null = null) => {
+  const body = inputOf(form, loaded);
+  if (!('data' in body)) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+describe('campaign composer form', () => {
+  it('sends exactly the fields a server without triggers and intelligent timing knows', () => {
+    expect(dataOf(composed())).toEqual({
+      name: 'Welcome',
+      segmentKey: 'germany',
+      variants: [
+        { name: 'A', weight: 1, subject: 'Hi', html: '<p>Hi</p>', preheader: null, text: null },
+      ],
+      holdoutPercent: 0,
+      scheduleType: 'now',
+      sendAt: null,
+      cron: null,
+      timezone: 'Europe/Berlin',
+      localTime: null,
+      quietHours: null,
+      frequencyCap: null,
+      conversionEvent: null,
+      conversionWindowHours: 72,
+    });
+  });
+
+  it('sends the options the editor turned on, and only the schedule field of the chosen type', () => {
+    const data = dataOf(
+      composed({
+        scheduleType: 'recurring',
+        cron: '0 9 * * 1',
+        sendAt: '2026-03-01T10:00',
+        localTimeOn: true,
+        localTime: '08:30',
+        quietOn: true,
+        capOn: true,
+        capMax: 2,
+        capPeriodHours: 48,
+        conversionEvent: 'purchase',
+      })
+    );
+    expect(data).toMatchObject({
+      scheduleType: 'recurring',
+      cron: '0 9 * * 1',
+      sendAt: null,
+      localTime: '08:30',
+      quietHours: { start: '21:00', end: '08:00' },
+      frequencyCap: { max: 2, periodHours: 48 },
+      conversionEvent: 'purchase',
+    });
+    const at = dataOf(
+      composed({ scheduleType: 'at', sendAt: '2026-03-01T10:00', cron: '0 9 * * 1' })
+    );
+    expect(at.sendAt).toBe(new Date('2026-03-01T10:00').toISOString());
+    expect(at.cron).toBeNull();
+  });
+
+  it('sends intelligent timing and trigger fields only when set, and clears them when a stored campaign has them', () => {
+    expect(dataOf(composed({ intelligentTiming: true })).intelligentTiming).toBe(true);
+    const triggered = dataOf(
+      composed({
+        scheduleType: 'triggered',
+        triggerEvent: 'signup',
+        triggerWhere: '{"plan":"pro"}',
+        triggerDelayMinutes: 30,
+        reentry: 'cooldown',
+        reentryDays: 14,
+        exitOn: true,
+        exitEvent: 'purchase',
+      })
+    );
+    expect(triggered).toMatchObject({
+      scheduleType: 'triggered',
+      trigger: { event: 'signup', where: { plan: 'pro' } },
+      triggerDelayMinutes: 30,
+      reentry: { policy: 'cooldown', days: 14 },
+      exitEvent: { event: 'purchase', where: undefined },
+    });
+    const entry = dataOf(
+      composed({ scheduleType: 'triggered', triggerKind: 'segmentEntry', triggerSegment: 'vip' })
+    );
+    expect(entry.trigger).toEqual({ segmentEntry: 'vip' });
+    expect(entry.exitEvent).toBeNull();
+
+    const had = stored({
+      intelligentTiming: true,
+      scheduleType: 'triggered',
+      trigger: { event: 'signup' },
+      triggerDelayMinutes: 5,
+      reentry: { policy: 'once' },
+      exitEvent: null,
+    });
+    const cleared = dataOf({ ...formOf(had), intelligentTiming: false, scheduleType: 'now' }, had);
+    expect(cleared).toMatchObject({
+      intelligentTiming: false,
+      trigger: null,
+      triggerDelayMinutes: null,
+      reentry: null,
+    });
+    expect(cleared).not.toHaveProperty('exitEvent');
+  });
+
+  it('names a JSON condition that does not parse', () => {
+    const body = inputOf(
+      composed({ scheduleType: 'triggered', triggerEvent: 'x', triggerWhere: '{plan:' }),
+      null
+    );
+    expect(body).toEqual({
+      errors: [{ path: 'trigger.where', message: 'must be a JSON condition' }],
+    });
+  });
+
+  it('round-trips a stored campaign: loading it and saving unchanged sends what is stored', () => {
+    const c = stored({
+      holdoutPercent: 10,
+      scheduleType: 'at',
+      sendAt: '2026-03-01T09:00:00.000Z',
+      localTime: '07:45',
+      quietHours: { start: '22:00', end: '07:00' },
+      frequencyCap: { max: 3, periodHours: 24 },
+      conversionEvent: 'purchase',
+      conversionWindowHours: 48,
+    });
+    const {
+      documentId: _id,
+      status: _s,
+      scheduledAt: _a,
+      createdAt: _c,
+      updatedAt: _u,
+      ...fields
+    } = c;
+    expect(dataOf(formOf(c), c)).toEqual(fields);
+  });
+});
