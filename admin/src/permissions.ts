@@ -5,4 +5,6 @@ export const PERMISSIONS = {
   manage: [{ action: 'plugin::segments.segments.manage', subject: null }],
   /** allowedActions.canRecompute */
   recompute: [{ action: 'plugin::segments.segments.recompute', subject: null }],
+  /** Analytics, campaign reports and experiment results. */
+  analytics: [{ action: 'plugin::segments.analytics.read', subject: null }],
 };

@@ -6,6 +6,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'retention').stopSchedule();
   await getService(strapi, 'scheduler').stopAll();
   await getService(strapi, 'campaigns').stop();
+  getService(strapi, 'analytics').stop();
 };
 
 export default destroy;

@@ -137,7 +137,8 @@ const targetKey = profileTargetKey;
  * rollups, activity days and last-seen — all in one transaction.
  */
 export async function ingestEvents(knex: Knex, input: IngestInput): Promise<IngestResult> {
-  return knex.transaction(async (trx) => {
+  const written: { totals?: Aggregate } = {};
+  const result = await knex.transaction(async (trx) => {
     const targets = input.events.map((event) => {
       const target = event.subject ?? input.defaultTarget;
       if (!target) throw new Error('ingestEvents: an event without a visitor reached the store');
@@ -229,6 +230,7 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
         )
       : undefined;
     await writeTotals(trx, totals, requesterTouch);
+    written.totals = totals;
     await touchSeenBulk(
       trx,
       seen.filter((p) => p.id !== requesterId),
@@ -240,4 +242,22 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
       profileIds: [...new Set(profileOf.values())],
     };
   });
+  if (written.totals) notifyStored(written.totals);
+  return result;
+}
+
+/**
+ * Listeners told, after commit, which activity days and rollup days a batch touched (the
+ * analytics pre-aggregates refresh those days). A listener must not throw or block.
+ */
+export type StoredListener = (totals: Aggregate) => void;
+const storedListeners = new Set<StoredListener>();
+
+export function onEventsStored(listener: StoredListener): () => void {
+  storedListeners.add(listener);
+  return () => storedListeners.delete(listener);
+}
+
+function notifyStored(totals: Aggregate) {
+  for (const listener of storedListeners) listener(totals);
 }

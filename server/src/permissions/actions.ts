@@ -12,6 +12,7 @@ export const ADMIN_ACTIONS = {
   manageSegments: 'plugin::segments.segments.manage',
   manageCampaigns: 'plugin::segments.campaigns.manage',
   sendCampaigns: 'plugin::segments.campaigns.send',
+  analyticsRead: 'plugin::segments.analytics.read',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -33,6 +34,8 @@ export const adminActionDefinitions = [
   action('campaigns.manage', 'Create, edit, pause, cancel and preview campaigns'),
   // Sending reaches real inboxes: separate from editing.
   action('campaigns.send', 'Schedule and resume campaigns, send test e-mails'),
+  // Aggregates only (no profile data): reports for people who should not edit anything.
+  action('analytics.read', 'View analytics, campaign reports and experiment results'),
 ];
 
 /**

@@ -4,6 +4,7 @@ import { leasesMigration } from '../scheduler/migration';
 import { membershipsMigration } from '../segments/migration';
 import { exposuresMigration } from '../personalization/migration';
 import { campaignsMigration } from '../campaigns/migration';
+import { analyticsMigration } from '../analytics/migration';
 
 /**
  * Versioned, idempotent migrations for the plugin-owned tables.
@@ -114,6 +115,7 @@ export const MIGRATIONS: Migration[] = [
   membershipsMigration,
   campaignsMigration,
   exposuresMigration,
+  analyticsMigration,
 ];
 
 const LOCK_WAIT_MS = 120_000;

@@ -15,4 +15,9 @@ export const TABLES = {
   exposures: 'segments_experiment_exposures',
   campaignRuns: 'segments_campaign_runs',
   deliveries: 'segments_deliveries',
+  analyticsDays: 'segments_analytics_days',
+  analyticsEventDays: 'segments_analytics_event_days',
+  analyticsFirstDays: 'segments_analytics_first_days',
+  analyticsRetention: 'segments_analytics_retention',
+  analyticsState: 'segments_analytics_state',
 } as const;
