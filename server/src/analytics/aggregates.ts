@@ -385,21 +385,21 @@ export async function readTopEvents(db: Db, from: string, to: string, limit: num
   const total = Number(totalRow?.total ?? 0);
   const rows = (await db(TABLES.analyticsEventDays)
     .select('event')
-    .sum({ count: 'count' })
-    .sum({ value_sum: 'value_sum' })
-    .sum({ users: 'users' })
+    .sum({ n: 'count' })
+    .sum({ value_total: 'value_sum' })
+    .sum({ user_days: 'users' })
     .whereBetween('day', [from, to])
     .groupBy('event')
-    .orderBy([{ column: 'count', order: 'desc' }, { column: 'event' }])
-    .limit(limit)) as { event: string; count: number | string; value_sum: number | string; users: number | string }[];
+    .orderBy([{ column: 'n', order: 'desc' }, { column: 'event' }])
+    .limit(limit)) as { event: string; n: number | string; value_total: number | string; user_days: number | string }[];
   return {
     total,
     events: rows.map((r) => ({
       event: r.event,
-      count: Number(r.count),
-      valueSum: Number(r.value_sum),
-      userDays: Number(r.users),
-      share: total === 0 ? 0 : Number(r.count) / total,
+      count: Number(r.n),
+      valueSum: Number(r.value_total),
+      userDays: Number(r.user_days),
+      share: total === 0 ? 0 : Number(r.n) / total,
     })),
   };
 }
