@@ -25,6 +25,8 @@ export interface Verdict {
 }
 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+/** A probability for people: never "100%" or "0%" for something that is merely very likely. */
+const chancePct = (x: number) => (x > 0.99 ? 'over 99%' : x < 0.01 ? 'under 1%' : pct(x, 0));
 const signedPct = (x: number, digits = 1) => `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(digits)}%`;
 
 export function experimentVerdict(report: ConversionExperimentReport, options: VerdictOptions): Verdict {
@@ -86,7 +88,7 @@ export function experimentVerdict(report: ConversionExperimentReport, options: V
       variation: best.index,
       text:
         `${name(best.index)} beats ${name(0)}: ${describe(best.index)}; ` +
-        `chance to beat ${name(0)} ${pct(best.chance, 0)}, p = ${(report.variations[best.index].vsControl?.pValue ?? 0).toPrecision(2)}.`,
+        `chance to beat ${name(0)} ${chancePct(best.chance)}, p = ${(report.variations[best.index].vsControl?.pValue ?? 0).toPrecision(2)}.`,
     };
   }
   if (worst) {
@@ -95,7 +97,7 @@ export function experimentVerdict(report: ConversionExperimentReport, options: V
       variation: worst.index,
       text:
         `${name(worst.index)} does worse than ${name(0)}: ${describe(worst.index)}; ` +
-        `chance to beat ${name(0)} only ${pct(worst.chance, 0)}.`,
+        `chance to beat ${name(0)} ${chancePct(worst.chance)}.`,
     };
   }
   return {
