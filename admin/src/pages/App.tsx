@@ -2,6 +2,8 @@ import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 import { PERMISSIONS } from '../permissions';
 import { ActivityPage } from './ActivityPage';
+import { AnalyticsPage } from './AnalyticsPage';
+import { CampaignReportPage } from './CampaignReportPage';
 import { SegmentBuilderPage } from './SegmentBuilderPage';
 import { SegmentDetailPage } from './SegmentDetailPage';
 import { SegmentsListPage } from './SegmentsListPage';
@@ -12,6 +14,8 @@ const App = () => (
       <Route index element={<SegmentsListPage />} />
       <Route path="new" element={<SegmentBuilderPage />} />
       <Route path="activity" element={<ActivityPage />} />
+      <Route path="analytics" element={<AnalyticsPage />} />
+      <Route path="campaigns/:documentId/report" element={<CampaignReportPage />} />
       <Route path=":documentId" element={<SegmentDetailPage />} />
       <Route path=":documentId/edit" element={<SegmentBuilderPage />} />
       <Route path="*" element={<Page.Error />} />

@@ -102,14 +102,24 @@ const SegmentsListPage = () => {
             ) : undefined
           }
           secondaryAction={
-            <LinkButton
-              tag={RouterLink}
-              to="activity"
-              variant="tertiary"
-              startIcon={<ChartCircle />}
-            >
-              {t('list.activity', 'Activity')}
-            </LinkButton>
+            <Flex gap={2}>
+              <LinkButton
+                tag={RouterLink}
+                to="activity"
+                variant="tertiary"
+                startIcon={<ChartCircle />}
+              >
+                {t('list.activity', 'Activity')}
+              </LinkButton>
+              <LinkButton
+                tag={RouterLink}
+                to="analytics"
+                variant="tertiary"
+                startIcon={<ChartCircle />}
+              >
+                {t('list.analytics', 'Analytics')}
+              </LinkButton>
+            </Flex>
           }
         />
         <Layouts.Content>
