@@ -4,7 +4,12 @@ import { analyticsDatabase, ANALYTICS_NOW } from './helpers/analytics-data';
 import { runMigrations } from '../server/src/store/migrations';
 import { TABLES } from '../server/src/store/tables';
 import { activitySeries, addDays, weekStart } from '../server/src/analytics/activity';
-import { readActivity, readRetention, readTopEvents, rebuildAll } from '../server/src/analytics/aggregates';
+import {
+  readActivity,
+  readRetention,
+  readTopEvents,
+  rebuildAll,
+} from '../server/src/analytics/aggregates';
 
 /**
  * Issue 9: the analytics dashboard (90 days of DAU/WAU/MAU/stickiness/new users, top 10 events
@@ -36,7 +41,8 @@ async function median(runs: number, work: () => Promise<unknown>): Promise<numbe
   return times[Math.floor(runs / 2)];
 }
 
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+const rowsOf = <T>(result: unknown): T[] =>
+  (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 /** The dashboard from the pre-aggregates. */
 async function dashboard(knex: Knex) {
@@ -101,7 +107,9 @@ async function dashboardFromRawEvents(knex: Knex) {
 
 /** Activity computed live from activity days (the original endpoint). */
 async function activityFromActivityDays(knex: Knex) {
-  const rows = (await knex(TABLES.activityDays).select('profile_id', 'day').whereBetween('day', [addDays(from, -29), today])) as {
+  const rows = (await knex(TABLES.activityDays)
+    .select('profile_id', 'day')
+    .whereBetween('day', [addDays(from, -29), today])) as {
     profile_id: number;
     day: string;
   }[];
@@ -114,7 +122,11 @@ async function activityFromActivityDays(knex: Knex) {
 
 export async function run(): Promise<BenchResult[]> {
   const data = await analyticsDatabase(PROFILES);
-  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: data.file }, useNullAsDefault: true });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: data.file },
+    useNullAsDefault: true,
+  });
   try {
     await runMigrations(knex, { owner: 'bench' });
     const rebuild = await timed(() => rebuildAll(knex, { now: ANALYTICS_NOW, today }));

@@ -30,7 +30,20 @@ interface SqliteDatabase {
 const Database = require('better-sqlite3') as new (file: string) => SqliteDatabase;
 
 // Weighted event names: views most, purchases rarely.
-const EVENTS = ['page_view', 'page_view', 'page_view', 'page_view', 'open', 'open', 'search', 'add_to_cart', 'share', 'purchase', 'signup_step', 'video_play'];
+const EVENTS = [
+  'page_view',
+  'page_view',
+  'page_view',
+  'page_view',
+  'open',
+  'open',
+  'search',
+  'add_to_cart',
+  'share',
+  'purchase',
+  'signup_step',
+  'video_play',
+];
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -54,11 +67,19 @@ export async function analyticsDatabase(profiles: number): Promise<AnalyticsData
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `analytics-v${DATA_VERSION}-${profiles}.db`);
   const meta = `${file}.json`;
-  if (fs.existsSync(file) && fs.existsSync(meta)) return { file, ...(JSON.parse(fs.readFileSync(meta, 'utf8')) as { profiles: number; events: number }) };
+  if (fs.existsSync(file) && fs.existsSync(meta))
+    return {
+      file,
+      ...(JSON.parse(fs.readFileSync(meta, 'utf8')) as { profiles: number; events: number }),
+    };
   const partial = `${file}.partial`;
   fs.rmSync(partial, { force: true });
 
-  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: partial }, useNullAsDefault: true });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: partial },
+    useNullAsDefault: true,
+  });
   await runMigrations(knex, { owner: 'bench' });
   await knex.destroy();
 
@@ -75,7 +96,9 @@ export async function analyticsDatabase(profiles: number): Promise<AnalyticsData
   const insertRollup = db.prepare(
     'INSERT INTO segments_event_rollups (profile_id, event, day, count, value_sum) VALUES (?, ?, ?, ?, ?)'
   );
-  const insertActivity = db.prepare('INSERT INTO segments_activity_days (profile_id, day) VALUES (?, ?)');
+  const insertActivity = db.prepare(
+    'INSERT INTO segments_activity_days (profile_id, day) VALUES (?, ?)'
+  );
   const random = rng(7);
   const end = ANALYTICS_NOW - DAY; // the last full day is yesterday
   const firstDay = Math.floor((end - (SPAN_DAYS - 1) * DAY) / DAY);
@@ -116,12 +139,19 @@ export async function analyticsDatabase(profiles: number): Promise<AnalyticsData
       }
       for (const [key, r] of rollups) {
         const [name, day] = key.split('|');
-        insertRollup.run(id, name, new Date(Number(day) * DAY).toISOString().slice(0, 10), r.count, r.value);
+        insertRollup.run(
+          id,
+          name,
+          new Date(Number(day) * DAY).toISOString().slice(0, 10),
+          r.count,
+          r.value
+        );
       }
       insertProfile.run(id, `a${id}`, first, last, first, last);
     }
   });
-  for (let from = 1; from <= profiles; from += 5_000) chunk(from, Math.min(profiles + 1, from + 5_000));
+  for (let from = 1; from <= profiles; from += 5_000)
+    chunk(from, Math.min(profiles + 1, from + 5_000));
   db.exec('ANALYZE');
   db.close();
   fs.renameSync(partial, file);

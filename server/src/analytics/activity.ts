@@ -71,7 +71,8 @@ export class ActivityAccumulator {
 
   addProfile(days: number[]): void {
     days.sort((a, b) => a - b);
-    for (const d of days) if (d >= this.start && d - this.start < this.length) this.dau[d - this.start] += 1;
+    for (const d of days)
+      if (d >= this.start && d - this.start < this.length) this.dau[d - this.start] += 1;
     this.cover(days, 7, this.wauDiff);
     this.cover(days, 30, this.mauDiff);
   }
@@ -117,7 +118,12 @@ export function checkActivityRange(from: unknown, to: unknown) {
     ['from', from],
     ['to', to],
   ] as const) {
-    if (typeof value !== 'string' || !DAY_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || dayOf(dayIndex(value)) !== value) {
+    if (
+      typeof value !== 'string' ||
+      !DAY_PATTERN.test(value) ||
+      Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+      dayOf(dayIndex(value)) !== value
+    ) {
       errors.push({ path: name, message: 'must be a day as YYYY-MM-DD' });
     }
   }
@@ -125,7 +131,10 @@ export function checkActivityRange(from: unknown, to: unknown) {
   const span = dayIndex(to as string) - dayIndex(from as string) + 1;
   if (span < 1) errors.push({ path: 'to', message: 'must not be before from' });
   else if (span > MAX_ACTIVITY_RANGE_DAYS) {
-    errors.push({ path: 'to', message: `the range may span at most ${MAX_ACTIVITY_RANGE_DAYS} days` });
+    errors.push({
+      path: 'to',
+      message: `the range may span at most ${MAX_ACTIVITY_RANGE_DAYS} days`,
+    });
   }
   return errors;
 }

@@ -63,7 +63,13 @@ export class DirtyDays {
   /** Puts back days a failed refresh took out. */
   merge(other: DirtyDays): void {
     this.add({
-      rollups: [...other.rollupDays].map((day) => ({ profileId: 0, event: '', day, count: 0, valueSum: 0 })),
+      rollups: [...other.rollupDays].map((day) => ({
+        profileId: 0,
+        event: '',
+        day,
+        count: 0,
+        valueSum: 0,
+      })),
       activity: [...other.firstDays].map(([profileId, day]) => ({ profileId, day })),
     });
     other.activityDays.forEach((d) => this.activityDays.add(d));
@@ -82,7 +88,10 @@ export interface AggregateState {
 }
 
 export async function readState(db: Db): Promise<AggregateState> {
-  const rows = (await db(TABLES.analyticsState).select('key', 'value')) as { key: string; value: string }[];
+  const rows = (await db(TABLES.analyticsState).select('key', 'value')) as {
+    key: string;
+    value: string;
+  }[];
   const map = new Map(rows.map((r) => [r.key, r.value]));
   return {
     builtAt: map.has('builtAt') ? Number(map.get('builtAt')) : null,
@@ -92,21 +101,32 @@ export async function readState(db: Db): Promise<AggregateState> {
 
 async function writeState(db: Db, values: Record<string, string>) {
   const rows = Object.entries(values).map(([key, value]) => ({ key, value }));
-  await insertValues(db, TABLES.analyticsState, rows, 'on conflict (key) do update set value = excluded.value');
+  await insertValues(
+    db,
+    TABLES.analyticsState,
+    rows,
+    'on conflict (key) do update set value = excluded.value'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Recomputation from the source tables
 
 async function insertChunks(db: Db, table: string, rows: Record<string, Knex.Value>[], tail = '') {
-  for (let i = 0; i < rows.length; i += CHUNK) await insertValues(db, table, rows.slice(i, i + CHUNK), tail);
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await insertValues(db, table, rows.slice(i, i + CHUNK), tail);
 }
 
 /**
  * Recomputes DAU/WAU/MAU and new users for the reporting days [from, to] from activity days,
  * streaming profiles in id windows (each window's rows come off the primary key in order).
  */
-export async function recomputeActivityDays(db: Db, from: string, to: string, now: number): Promise<void> {
+export async function recomputeActivityDays(
+  db: Db,
+  from: string,
+  to: string,
+  now: number
+): Promise<void> {
   if (to < from) return;
   const series = new ActivityAccumulator(from, to);
   const lookback = addDays(from, -29);
@@ -125,7 +145,10 @@ export async function recomputeActivityDays(db: Db, from: string, to: string, no
         .where('profile_id', '>=', start)
         .andWhere('profile_id', '<', start + WINDOW)
         .andWhereBetween('day', [lookback, to])
-        .orderBy([{ column: 'profile_id' }, { column: 'day' }])) as { profile_id: number | string; day: string }[];
+        .orderBy([{ column: 'profile_id' }, { column: 'day' }])) as {
+        profile_id: number | string;
+        day: string;
+      }[];
       let current: number | null = null;
       let days: number[] = [];
       for (const row of rows) {
@@ -229,10 +252,10 @@ function todayOf(dayOfNow: string, dirty?: DirtyDays): string {
  */
 export async function rebuildAll(db: Knex, options: { now: number; today: string }): Promise<void> {
   await db(TABLES.analyticsFirstDays).delete();
-  await db.raw(`insert into ?? (profile_id, day) select profile_id, min(day) from ?? group by profile_id`, [
-    TABLES.analyticsFirstDays,
-    TABLES.activityDays,
-  ]);
+  await db.raw(
+    `insert into ?? (profile_id, day) select profile_id, min(day) from ?? group by profile_id`,
+    [TABLES.analyticsFirstDays, TABLES.activityDays]
+  );
   await db(TABLES.analyticsEventDays).delete();
   await db.raw(
     `insert into ?? (day, event, count, value_sum, users)
@@ -282,7 +305,9 @@ export async function refresh(
     const ids = profiles.slice(i, i + 500);
     const known = new Map(
       (
-        (await db(TABLES.analyticsFirstDays).select('profile_id', 'day').whereIn('profile_id', ids)) as {
+        (await db(TABLES.analyticsFirstDays)
+          .select('profile_id', 'day')
+          .whereIn('profile_id', ids)) as {
           profile_id: number | string;
           day: string;
         }[]
@@ -345,7 +370,13 @@ export async function readActivity(db: Db, from: string, to: string): Promise<Ac
   const rows = (await db(TABLES.analyticsDays)
     .select('day', 'dau', 'wau', 'mau', 'new_users')
     .whereBetween('day', [from, to])
-    .orderBy('day')) as { day: string; dau: number | string; wau: number | string; mau: number | string; new_users: number | string }[];
+    .orderBy('day')) as {
+    day: string;
+    dau: number | string;
+    wau: number | string;
+    mau: number | string;
+    new_users: number | string;
+  }[];
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const out: ActivityRow[] = [];
   for (let i = dayIndex(from); i <= dayIndex(to); i += 1) {
@@ -378,10 +409,16 @@ export interface TopEvent {
 }
 
 /** The most frequent events over the UTC days [from, to]. */
-export async function readTopEvents(db: Db, from: string, to: string, limit: number): Promise<{ total: number; events: TopEvent[] }> {
-  const totalRow = (await db(TABLES.analyticsEventDays).whereBetween('day', [from, to]).sum({ total: 'count' }).first()) as
-    | { total: number | string | null }
-    | undefined;
+export async function readTopEvents(
+  db: Db,
+  from: string,
+  to: string,
+  limit: number
+): Promise<{ total: number; events: TopEvent[] }> {
+  const totalRow = (await db(TABLES.analyticsEventDays)
+    .whereBetween('day', [from, to])
+    .sum({ total: 'count' })
+    .first()) as { total: number | string | null } | undefined;
   const total = Number(totalRow?.total ?? 0);
   const rows = (await db(TABLES.analyticsEventDays)
     .select('event')
@@ -391,7 +428,12 @@ export async function readTopEvents(db: Db, from: string, to: string, limit: num
     .whereBetween('day', [from, to])
     .groupBy('event')
     .orderBy([{ column: 'n', order: 'desc' }, { column: 'event' }])
-    .limit(limit)) as { event: string; n: number | string; value_total: number | string; user_days: number | string }[];
+    .limit(limit)) as {
+    event: string;
+    n: number | string;
+    value_total: number | string;
+    user_days: number | string;
+  }[];
   return {
     total,
     events: rows.map((r) => ({
@@ -416,18 +458,27 @@ export interface RetentionCohort {
 }
 
 /** The last `weeks` weekly cohorts up to the week of `today`, each followed up to `today`. */
-export async function readRetention(db: Db, weeks: number, today: string): Promise<RetentionCohort[]> {
+export async function readRetention(
+  db: Db,
+  weeks: number,
+  today: string
+): Promise<RetentionCohort[]> {
   const current = weekStart(today);
   const first = addDays(current, -7 * (weeks - 1));
   const rows = (await db(TABLES.analyticsRetention)
     .select('cohort', 'week', 'users')
-    .whereBetween('cohort', [first, current])) as { cohort: string; week: string; users: number | string }[];
+    .whereBetween('cohort', [first, current])) as {
+    cohort: string;
+    week: string;
+    users: number | string;
+  }[];
   const cells = new Map(rows.map((r) => [`${r.cohort}|${r.week}`, Number(r.users)]));
   const out: RetentionCohort[] = [];
   for (let cohort = first; cohort <= current; cohort = addDays(cohort, 7)) {
     const users = cells.get(`${cohort}|${cohort}`) ?? 0;
     const active: number[] = [];
-    for (let w = cohort; w <= current; w = addDays(w, 7)) active.push(cells.get(`${cohort}|${w}`) ?? 0);
+    for (let w = cohort; w <= current; w = addDays(w, 7))
+      active.push(cells.get(`${cohort}|${w}`) ?? 0);
     out.push({ cohort, users, active, rates: active.map((a) => (users === 0 ? 0 : a / users)) });
   }
   return out;

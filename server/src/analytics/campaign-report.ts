@@ -48,7 +48,12 @@ export interface FunnelRow {
 }
 
 export interface CampaignReport {
-  campaign: { documentId: string; name: string; conversionEvent: string | null; conversionWindowHours: number };
+  campaign: {
+    documentId: string;
+    name: string;
+    conversionEvent: string | null;
+    conversionWindowHours: number;
+  };
   funnel: FunnelRow[];
   /** Variants against variant 0 (the control), over sent e-mails; null without a conversion event. */
   statistics: ConversionExperimentReport | null;
@@ -95,7 +100,9 @@ export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Pro
       ${converted} as converted,
       ${tracked('unsubscribed:', '')} as unsubscribed
     from ${TABLES.deliveries} d where d.campaign_id = ? group by d.variant, d.holdout`;
-  const bindings = campaign.conversionEvent ? [campaign.conversionEvent, windowMs, campaign.documentId] : [campaign.documentId];
+  const bindings = campaign.conversionEvent
+    ? [campaign.conversionEvent, windowMs, campaign.documentId]
+    : [campaign.documentId];
   const result = (await db.raw(sql, bindings)) as unknown;
   const rows = (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
   const n = (v: number | string | null) => Number(v ?? 0);
@@ -132,7 +139,10 @@ export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Pro
 }
 
 /** Funnel, statistics and verdict for one campaign. */
-export async function campaignReport(db: Knex, campaign: CampaignForReport): Promise<CampaignReport> {
+export async function campaignReport(
+  db: Knex,
+  campaign: CampaignForReport
+): Promise<CampaignReport> {
   const funnel = await campaignFunnel(db, campaign);
   const variants = funnel.filter((f) => f.variant !== null);
   const holdoutRow = funnel.find((f) => f.variant === null);
@@ -152,7 +162,10 @@ export async function campaignReport(db: Knex, campaign: CampaignForReport): Pro
   } else {
     statistics = analyzeConversionExperiment(
       variants.map((v) => ({ visitors: v.sent, conversions: v.converted })),
-      { weights: campaign.variants.map((v) => v.weight), srmCounts: variants.map((v) => v.sent + v.failed) }
+      {
+        weights: campaign.variants.map((v) => v.weight),
+        srmCounts: variants.map((v) => v.sent + v.failed),
+      }
     );
     verdict = experimentVerdict(statistics, { names, metric });
     if (holdoutRow && holdoutRow.queued > 0) {
@@ -164,11 +177,20 @@ export async function campaignReport(db: Knex, campaign: CampaignForReport): Pro
       );
       holdout = {
         ...test,
-        normalApproximation: test.relativeUplift ? normalChanceToWin(test.relativeUplift.estimate, test.relativeUplift.se) : null,
+        normalApproximation: test.relativeUplift
+          ? normalChanceToWin(test.relativeUplift.estimate, test.relativeUplift.se)
+          : null,
       };
-      if (verdict.kind !== 'srm' && test.absoluteUplift && test.pValue !== null && test.pValue < 0.05) {
+      if (
+        verdict.kind !== 'srm' &&
+        test.absoluteUplift &&
+        test.pValue !== null &&
+        test.pValue < 0.05
+      ) {
         const rel = test.relativeUplift;
-        const change = rel ? `${rel.estimate >= 0 ? '+' : '−'}${Math.abs(rel.estimate * 100).toFixed(1)}%` : '';
+        const change = rel
+          ? `${rel.estimate >= 0 ? '+' : '−'}${Math.abs(rel.estimate * 100).toFixed(1)}%`
+          : '';
         verdict = {
           ...verdict,
           text: `${verdict.text} Against the holdout, the e-mails ${test.absoluteUplift.estimate > 0 ? 'raise' : 'lower'} ${metric} (${change}, p = ${test.pValue.toPrecision(2)}).`,

@@ -6,10 +6,16 @@ import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
 
 /** An optional positive integer query parameter, or the field error naming it. */
-function intParam(value: unknown, name: string, fallback: number, max: number): number | FieldError {
+function intParam(
+  value: unknown,
+  name: string,
+  fallback: number,
+  max: number
+): number | FieldError {
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max) return { path: name, message: `must be an integer from 1 to ${max}` };
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    return { path: name, message: `must be an integer from 1 to ${max}` };
   return n;
 }
 
@@ -23,7 +29,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { from, to } = ctx.query;
     const errors = checkActivityRange(from, to);
     if (errors.length) return replyError(ctx, 400, 'Invalid date range', errors);
-    ctx.body = { data: await getService(strapi, 'analytics').activity(from as string, to as string) };
+    ctx.body = {
+      data: await getService(strapi, 'analytics').activity(from as string, to as string),
+    };
   },
 
   /** GET /segments/analytics/activity?from&to — pre-aggregated, with new vs returning users. */
@@ -31,7 +39,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { from, to } = ctx.query;
     const errors = checkActivityRange(from, to);
     if (errors.length) return replyError(ctx, 400, 'Invalid date range', errors);
-    ctx.body = { data: await getService(strapi, 'analytics').activityReport(from as string, to as string) };
+    ctx.body = {
+      data: await getService(strapi, 'analytics').activityReport(from as string, to as string),
+    };
   },
 
   /** GET /segments/analytics/retention?weeks */
@@ -47,22 +57,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const errors: FieldError[] = checkActivityRange(from, to);
     const limit = intParam(ctx.query.limit, 'limit', 10, MAX_TOP_EVENTS);
     if (typeof limit !== 'number') errors.push(limit);
-    if (errors.length || typeof limit !== 'number') return replyError(ctx, 400, 'Invalid query', errors);
-    ctx.body = { data: await getService(strapi, 'analytics').topEvents(from as string, to as string, limit) };
+    if (errors.length || typeof limit !== 'number')
+      return replyError(ctx, 400, 'Invalid query', errors);
+    ctx.body = {
+      data: await getService(strapi, 'analytics').topEvents(from as string, to as string, limit),
+    };
   },
 
   /** POST /segments/analytics/rebuild — recompute every pre-aggregate now. */
   async rebuild(ctx: Context) {
     const started = Date.now();
     await getService(strapi, 'analytics').rebuild();
-    ctx.body = { data: { ms: Date.now() - started, ...(await getService(strapi, 'analytics').state()) } };
+    ctx.body = {
+      data: { ms: Date.now() - started, ...(await getService(strapi, 'analytics').state()) },
+    };
   },
 
   /** GET /segments/campaigns/:documentId/report — funnel per variant, statistics, verdict. */
   async campaignReport(ctx: Context) {
     const documentId = String(ctx.params.documentId);
     const report = await getService(strapi, 'analytics').campaignReport(documentId);
-    if (!report) return replyError(ctx, 404, `No campaign ${documentId}`, [{ path: 'documentId', message: 'not found' }]);
+    if (!report)
+      return replyError(ctx, 404, `No campaign ${documentId}`, [
+        { path: 'documentId', message: 'not found' },
+      ]);
     ctx.body = { data: report };
   },
 

@@ -15,7 +15,14 @@ export interface VerdictOptions {
   metric?: string;
 }
 
-export type VerdictKind = 'no-data' | 'srm' | 'too-early' | 'winner' | 'loser' | 'no-difference' | 'single';
+export type VerdictKind =
+  | 'no-data'
+  | 'srm'
+  | 'too-early'
+  | 'winner'
+  | 'loser'
+  | 'no-difference'
+  | 'single';
 
 export interface Verdict {
   kind: VerdictKind;
@@ -27,15 +34,23 @@ export interface Verdict {
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 /** A probability for people: never "100%" or "0%" for something that is merely very likely. */
 const chancePct = (x: number) => (x > 0.99 ? 'over 99%' : x < 0.01 ? 'under 1%' : pct(x, 0));
-const signedPct = (x: number, digits = 1) => `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(digits)}%`;
+const signedPct = (x: number, digits = 1) =>
+  `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(digits)}%`;
 
-export function experimentVerdict(report: ConversionExperimentReport, options: VerdictOptions): Verdict {
+export function experimentVerdict(
+  report: ConversionExperimentReport,
+  options: VerdictOptions
+): Verdict {
   const name = (i: number) => options.names[i] ?? `variation ${i}`;
   const metric = options.metric ?? 'conversion';
   const level = Math.round(report.confidence * 100);
   const totalUsers = report.variations.reduce((s, v) => s + v.visitors, 0);
   if (totalUsers === 0) {
-    return { kind: 'no-data', variation: null, text: 'No results yet: nobody has been counted in this experiment.' };
+    return {
+      kind: 'no-data',
+      variation: null,
+      text: 'No results yet: nobody has been counted in this experiment.',
+    };
   }
   if (report.srm.mismatch) {
     return {
@@ -72,14 +87,18 @@ export function experimentVerdict(report: ConversionExperimentReport, options: V
     const vs = v.vsControl;
     if (!vs) continue;
     const chance = vs.chanceToBeatControl;
-    if (vs.significant && chance >= report.confidence && (!best || chance > best.chance)) best = { index: v.index, chance };
-    if (vs.significant && chance <= 1 - report.confidence && (!worst || chance < worst.chance)) worst = { index: v.index, chance };
+    if (vs.significant && chance >= report.confidence && (!best || chance > best.chance))
+      best = { index: v.index, chance };
+    if (vs.significant && chance <= 1 - report.confidence && (!worst || chance < worst.chance))
+      worst = { index: v.index, chance };
   }
   const control = report.variations[0];
   const describe = (index: number) => {
     const v = report.variations[index];
     const rel = v.vsControl?.relativeUplift;
-    const interval = rel ? ` (${signedPct(rel.estimate)}, ${level}% interval ${signedPct(rel.ci[0])} to ${signedPct(rel.ci[1])})` : '';
+    const interval = rel
+      ? ` (${signedPct(rel.estimate)}, ${level}% interval ${signedPct(rel.ci[0])} to ${signedPct(rel.ci[1])})`
+      : '';
     return `${metric} ${pct(v.rate ?? 0)} vs ${pct(control.rate ?? 0)} for ${name(0)}${interval}`;
   };
   if (best) {

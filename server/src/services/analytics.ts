@@ -59,7 +59,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const tick = () => {
           timer = setTimeout(() => {
             refreshNow()
-              .catch((error) => strapi.log.error(`[segments] analytics refresh failed: ${String(error)}`))
+              .catch((error) =>
+                strapi.log.error(`[segments] analytics refresh failed: ${String(error)}`)
+              )
               .finally(() => {
                 if (timer) tick();
               });
@@ -67,9 +69,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
         tick();
       }
-      getService(strapi, 'scheduler').schedule('analytics-rebuild', config().rebuildCron, async () => {
-        await this.rebuild();
-      });
+      getService(strapi, 'scheduler').schedule(
+        'analytics-rebuild',
+        config().rebuildCron,
+        async () => {
+          await this.rebuild();
+        }
+      );
     },
 
     stop(): void {
@@ -103,7 +109,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** The last `weeks` weekly cohorts (Monday weeks of the reporting zone). */
     async retention(weeks: number, now = Date.now()) {
       await refreshNow(now);
-      return { weeks, timeZone: config().timeZone, cohorts: await readRetention(knex(), weeks, today(now)) };
+      return {
+        weeks,
+        timeZone: config().timeZone,
+        cohorts: await readRetention(knex(), weeks, today(now)),
+      };
     },
 
     /** The most frequent events over UTC days [from, to]. */
@@ -123,7 +133,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async experimentStatistics(results: {
       conversionEvent: string | null;
       conversionWindowHours: number;
-      variations: { index: number; banner: string | null; weight: number; exposures: number; conversions: number }[];
+      variations: {
+        index: number;
+        banner: string | null;
+        weight: number;
+        exposures: number;
+        conversions: number;
+      }[];
     }) {
       if (!results.conversionEvent || results.variations.length === 0) {
         return {
@@ -136,7 +152,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       const statistics = analyzeConversionExperiment(
-        results.variations.map((v) => ({ visitors: v.exposures, conversions: Math.min(v.conversions, v.exposures) })),
+        results.variations.map((v) => ({
+          visitors: v.exposures,
+          conversions: Math.min(v.conversions, v.exposures),
+        })),
         { weights: results.variations.map((v) => v.weight) }
       );
       const verdict = experimentVerdict(statistics, {

@@ -24,7 +24,10 @@ describe('analytics admin API', () => {
   const app = useStrapi('analytics');
   let token = '';
   const get = (path: string, query: Record<string, string | number> = {}, auth = token) =>
-    request(app().server).get(`/segments${path}`).query(query).set('Authorization', `Bearer ${auth}`);
+    request(app().server)
+      .get(`/segments${path}`)
+      .query(query)
+      .set('Authorization', `Bearer ${auth}`);
 
   beforeAll(async () => {
     token = await adminToken(app(), { actions: [ANALYTICS] });
@@ -36,8 +39,12 @@ describe('analytics admin API', () => {
     const w0 = plus(w3, -21);
     // (visitor, day, event, value): cohort A starts in week 0, cohort B in week 1.
     const log: [string, string, string, number | null][] = [];
-    const active = (users: string[], day: string, event = 'page_view', value: number | null = null) =>
-      users.forEach((u) => log.push([u, day, event, value]));
+    const active = (
+      users: string[],
+      day: string,
+      event = 'page_view',
+      value: number | null = null
+    ) => users.forEach((u) => log.push([u, day, event, value]));
     const a = Array.from({ length: 10 }, (_, i) => `visitor-a${i}`);
     const b = Array.from({ length: 5 }, (_, i) => `visitor-b${i}`);
     active(a, w0);
@@ -54,9 +61,15 @@ describe('analytics admin API', () => {
     const ingest = async (rows: typeof log) => {
       const csv = [
         'anonymousId,name,timestamp,value',
-        ...rows.map(([u, day, event, value], i) => `${u},${event},${new Date(ms(day) + 1000 + i).toISOString()},${value ?? ''}`),
+        ...rows.map(
+          ([u, day, event, value], i) =>
+            `${u},${event},${new Date(ms(day) + 1000 + i).toISOString()},${value ?? ''}`
+        ),
       ].join('\n');
-      const report = await app().strapi.plugin('segments').service('importer').importStream(Readable.from([csv]), 'csv');
+      const report = await app()
+        .strapi.plugin('segments')
+        .service('importer')
+        .importStream(Readable.from([csv]), 'csv');
       expect(report.rejected).toEqual([]);
     };
 
@@ -78,7 +91,15 @@ describe('analytics admin API', () => {
         const dau = days.get(d)?.size ?? 0;
         const mau = within(d, 30);
         const newUsers = [...first.values()].filter((f) => f === d).length;
-        out.push({ day: d, dau, wau: within(d, 7), mau, stickiness: mau ? dau / mau : 0, newUsers, returningUsers: dau - newUsers });
+        out.push({
+          day: d,
+          dau,
+          wau: within(d, 7),
+          mau,
+          stickiness: mau ? dau / mau : 0,
+          newUsers,
+          returningUsers: dau - newUsers,
+        });
       }
       return out;
     };
@@ -94,8 +115,14 @@ describe('analytics admin API', () => {
       for (let c = plus(w3, -7 * (weeks - 1)); c <= w3; c = plus(c, 7)) {
         const members = [...first].filter(([, f]) => monday(f) === c).map(([u]) => u);
         const act = [];
-        for (let w = c; w <= w3; w = plus(w, 7)) act.push(members.filter((u) => activeWeeks.get(u)?.has(w)).length);
-        cohorts.push({ cohort: c, users: members.length, active: act, rates: act.map((n) => (members.length ? n / members.length : 0)) });
+        for (let w = c; w <= w3; w = plus(w, 7))
+          act.push(members.filter((u) => activeWeeks.get(u)?.has(w)).length);
+        cohorts.push({
+          cohort: c,
+          users: members.length,
+          active: act,
+          rates: act.map((n) => (members.length ? n / members.length : 0)),
+        });
       }
       return cohorts;
     };
@@ -115,14 +142,28 @@ describe('analytics admin API', () => {
 
       const retention = await get('/analytics/retention', { weeks: 4 }).expect(200);
       expect(retention.body.data.cohorts).toEqual(expectedRetention(4));
-      expect(retention.body.data.cohorts[0]).toMatchObject({ cohort: w0, users: 10, active: [10, 6, 4, 2] });
-      expect(retention.body.data.cohorts[1]).toMatchObject({ cohort: plus(w0, 7), users: 5, active: [5, 3, 0] });
+      expect(retention.body.data.cohorts[0]).toMatchObject({
+        cohort: w0,
+        users: 10,
+        active: [10, 6, 4, 2],
+      });
+      expect(retention.body.data.cohorts[1]).toMatchObject({
+        cohort: plus(w0, 7),
+        users: 5,
+        active: [5, 3, 0],
+      });
 
       const top = await get('/analytics/top-events', { from: w0, to: today, limit: 5 }).expect(200);
       const views = log.filter((l) => l[2] === 'page_view').length;
       expect(top.body.data.total).toBe(log.length);
       expect(top.body.data.events).toEqual([
-        { event: 'page_view', count: views, valueSum: 0, userDays: views, share: views / log.length },
+        {
+          event: 'page_view',
+          count: views,
+          valueSum: 0,
+          userDays: views,
+          share: views / log.length,
+        },
         { event: 'purchase', count: 3, valueSum: 40, userDays: 2, share: 3 / log.length },
       ]);
       const one = await get('/analytics/top-events', { from: w0, to: today, limit: 1 }).expect(200);
@@ -130,36 +171,60 @@ describe('analytics admin API', () => {
     });
 
     it('a full rebuild gives the same answers, and late history moves a visitor to an earlier cohort', async () => {
-      const before = (await get('/analytics/activity', { from: plus(w0, -3), to: today }).expect(200)).body.data.days;
+      const before = (
+        await get('/analytics/activity', { from: plus(w0, -3), to: today }).expect(200)
+      ).body.data.days;
       const rebuilt = await request(app().server)
         .post('/segments/analytics/rebuild')
-        .set('Authorization', `Bearer ${await adminToken(app(), { actions: ['plugin::segments.segments.recompute'] })}`)
+        .set(
+          'Authorization',
+          `Bearer ${await adminToken(app(), { actions: ['plugin::segments.segments.recompute'] })}`
+        )
         .expect(200);
       expect(rebuilt.body.data.builtAt).toEqual(expect.any(Number));
-      expect((await get('/analytics/activity', { from: plus(w0, -3), to: today }).expect(200)).body.data.days).toEqual(before);
+      expect(
+        (await get('/analytics/activity', { from: plus(w0, -3), to: today }).expect(200)).body.data
+          .days
+      ).toEqual(before);
 
       // visitor-b4 turns out to have been active in week 0: its cohort moves from week 1 to week 0.
       const late: typeof log = [['visitor-b4', plus(w0, 2), 'page_view', null]];
       log.push(...late);
       await ingest(late);
-      expect((await get('/analytics/retention', { weeks: 4 }).expect(200)).body.data.cohorts).toEqual(expectedRetention(4));
-      expect((await get('/analytics/activity', { from: plus(w0, -3), to: today }).expect(200)).body.data.days).toEqual(
-        expectedActivity(plus(w0, -3), today)
-      );
+      expect(
+        (await get('/analytics/retention', { weeks: 4 }).expect(200)).body.data.cohorts
+      ).toEqual(expectedRetention(4));
+      expect(
+        (await get('/analytics/activity', { from: plus(w0, -3), to: today }).expect(200)).body.data
+          .days
+      ).toEqual(expectedActivity(plus(w0, -3), today));
     });
 
     it('refuses bad parameters with 400 naming them, and readers without analytics.read with 403', async () => {
       const path = async (p: string, q: Record<string, string | number>) =>
-        (await get(p, q).expect(400)).body.error.details.errors.map((e: { path: string }) => e.path);
-      expect(await path('/analytics/activity', { from: '2026-13-01', to: today })).toEqual(['from']);
-      expect(await path('/analytics/activity', { from: today, to: plus(today, -1) })).toEqual(['to']);
+        (await get(p, q).expect(400)).body.error.details.errors.map(
+          (e: { path: string }) => e.path
+        );
+      expect(await path('/analytics/activity', { from: '2026-13-01', to: today })).toEqual([
+        'from',
+      ]);
+      expect(await path('/analytics/activity', { from: today, to: plus(today, -1) })).toEqual([
+        'to',
+      ]);
       expect(await path('/analytics/retention', { weeks: 0 })).toEqual(['weeks']);
       expect(await path('/analytics/retention', { weeks: 'ten' })).toEqual(['weeks']);
       expect(await path('/analytics/retention', { weeks: 105 })).toEqual(['weeks']);
-      expect(await path('/analytics/top-events', { from: today, to: today, limit: 1000 })).toEqual(['limit']);
+      expect(await path('/analytics/top-events', { from: today, to: today, limit: 1000 })).toEqual([
+        'limit',
+      ]);
       expect(await path('/analytics/top-events', { to: today })).toEqual(['from']);
       const reader = await adminToken(app(), { actions: ['plugin::segments.read'] });
-      for (const p of ['/analytics/activity', '/analytics/retention', '/analytics/top-events', '/campaigns/x/report']) {
+      for (const p of [
+        '/analytics/activity',
+        '/analytics/retention',
+        '/analytics/top-events',
+        '/campaigns/x/report',
+      ]) {
         await get(p, { from: today, to: today }, reader).expect(403);
       }
     });
@@ -169,7 +234,9 @@ describe('analytics admin API', () => {
     it('funnel per variant with last-touch conversions, statistics against variant A, holdout and a verdict', async () => {
       const { knex } = app();
       const admin = await adminToken(app(), { superAdmin: true });
-      await app().strapi.documents(SEGMENT_UID).create({ data: { name: 'report', key: 'report', rule: { group: 'report' } } as never });
+      await app()
+        .strapi.documents(SEGMENT_UID)
+        .create({ data: { name: 'report', key: 'report', rule: { group: 'report' } } as never });
       const variant = (name: string) => ({ name, subject: `${name}`, html: '<p>Hi</p>' });
       const created = await request(app().server)
         .post('/segments/campaigns')
@@ -198,9 +265,15 @@ describe('analytics admin API', () => {
         created_at: T,
         updated_at: T,
       }));
-      for (let i = 0; i < profiles.length; i += 100) await knex(TABLES.profiles).insert(profiles.slice(i, i + 100));
-      const ids = (await knex(TABLES.profiles).where('anonymous_id', 'like', 'report-%').select('id', 'anonymous_id')).reduce(
-        (m: Map<number, number>, r: { id: number | string; anonymous_id: string }) => m.set(Number(r.anonymous_id.slice(7)), Number(r.id)),
+      for (let i = 0; i < profiles.length; i += 100)
+        await knex(TABLES.profiles).insert(profiles.slice(i, i + 100));
+      const ids = (
+        await knex(TABLES.profiles)
+          .where('anonymous_id', 'like', 'report-%')
+          .select('id', 'anonymous_id')
+      ).reduce(
+        (m: Map<number, number>, r: { id: number | string; anonymous_id: string }) =>
+          m.set(Number(r.anonymous_id.slice(7)), Number(r.id)),
         new Map<number, number>()
       );
       const delivery = (i: number, fields: Record<string, unknown>) => ({
@@ -215,44 +288,81 @@ describe('analytics admin API', () => {
       });
       const rows = [
         ...Array.from({ length: 200 }, (_, i) =>
-          delivery(i, i < 190 ? { variant: 0, status: 'sent', sent_at: T + i * 1000 } : { variant: 0, status: 'failed' })
+          delivery(
+            i,
+            i < 190
+              ? { variant: 0, status: 'sent', sent_at: T + i * 1000 }
+              : { variant: 0, status: 'failed' }
+          )
         ),
         ...Array.from({ length: 203 }, (_, i) =>
-          delivery(200 + i, i < 200 ? { variant: 1, status: 'sent', sent_at: T + i * 1000 } : { variant: 1, status: 'skipped' })
+          delivery(
+            200 + i,
+            i < 200
+              ? { variant: 1, status: 'sent', sent_at: T + i * 1000 }
+              : { variant: 1, status: 'skipped' }
+          )
         ),
-        ...Array.from({ length: 40 }, (_, i) => delivery(403 + i, { variant: null, holdout: true, status: 'holdout', scheduled_at: T })),
+        ...Array.from({ length: 40 }, (_, i) =>
+          delivery(403 + i, { variant: null, holdout: true, status: 'holdout', scheduled_at: T })
+        ),
       ];
-      for (let i = 0; i < rows.length; i += 100) await knex(TABLES.deliveries).insert(rows.slice(i, i + 100));
-      const deliveries = (await knex(TABLES.deliveries).where('campaign_id', campaignId).select('id', 'profile_id', 'sent_at', 'scheduled_at')).map(
-        (r: { id: number | string; profile_id: number | string; sent_at: number | string | null; scheduled_at: number | string | null }) => ({
+      for (let i = 0; i < rows.length; i += 100)
+        await knex(TABLES.deliveries).insert(rows.slice(i, i + 100));
+      const deliveries = (
+        await knex(TABLES.deliveries)
+          .where('campaign_id', campaignId)
+          .select('id', 'profile_id', 'sent_at', 'scheduled_at')
+      ).map(
+        (r: {
+          id: number | string;
+          profile_id: number | string;
+          sent_at: number | string | null;
+          scheduled_at: number | string | null;
+        }) => ({
           id: Number(r.id),
           profileId: Number(r.profile_id),
           at: Number(r.sent_at ?? r.scheduled_at ?? T),
         })
       );
       const byProfile = new Map(deliveries.map((d: { profileId: number }) => [d.profileId, d]));
-      const d = (i: number) => byProfile.get(ids.get(i) as number) as { id: number; profileId: number; at: number };
+      const d = (i: number) =>
+        byProfile.get(ids.get(i) as number) as { id: number; profileId: number; at: number };
       const events: Record<string, unknown>[] = [];
       const event = (i: number, name: string, at: number, messageId: string | null = null) =>
-        events.push({ profile_id: d(i).profileId, name, occurred_at: at, received_at: at, message_id: messageId });
+        events.push({
+          profile_id: d(i).profileId,
+          name,
+          occurred_at: at,
+          received_at: at,
+          message_id: messageId,
+        });
       const A = (i: number) => i;
       const B = (i: number) => 200 + i;
-      for (let i = 0; i < 100; i++) event(A(i), 'email_opened', d(A(i)).at + H, `email_opened:${d(A(i)).id}`);
-      for (let i = 0; i < 40; i++) event(A(i), 'email_clicked', d(A(i)).at + H, `email_clicked:${d(A(i)).id}:link1`);
-      for (let i = 0; i < 5; i++) event(A(i), 'email_clicked', d(A(i)).at + H, `email_clicked:${d(A(i)).id}:link2`); // 2nd link
+      for (let i = 0; i < 100; i++)
+        event(A(i), 'email_opened', d(A(i)).at + H, `email_opened:${d(A(i)).id}`);
+      for (let i = 0; i < 40; i++)
+        event(A(i), 'email_clicked', d(A(i)).at + H, `email_clicked:${d(A(i)).id}:link1`);
+      for (let i = 0; i < 5; i++)
+        event(A(i), 'email_clicked', d(A(i)).at + H, `email_clicked:${d(A(i)).id}:link2`); // 2nd link
       for (let i = 0; i < 20; i++) event(A(i), 'purchase', d(A(i)).at + 2 * H); // inside the 24 h window
       for (let i = 20; i < 23; i++) event(A(i), 'purchase', d(A(i)).at + 25 * H); // after the window
       for (let i = 23; i < 25; i++) event(A(i), 'purchase', d(A(i)).at - H); // before the send
       for (let i = 25; i < 27; i++) event(A(i), 'purchase', d(A(i)).at + 2 * H); // but another e-mail came last (below)
       for (let i = 27; i < 29; i++) event(A(i), 'signup', d(A(i)).at + 2 * H); // not the conversion event
       for (let i = 190; i < 200; i++) event(A(i), 'purchase', T + H); // failed sends convert on their own
-      for (let i = 0; i < 5; i++) event(A(i), 'unsubscribed', d(A(i)).at + 3 * H, `unsubscribed:${d(A(i)).id}`);
-      for (let i = 0; i < 120; i++) event(B(i), 'email_opened', d(B(i)).at + H, `email_opened:${d(B(i)).id}`);
-      for (let i = 0; i < 60; i++) event(B(i), 'email_clicked', d(B(i)).at + H, `email_clicked:${d(B(i)).id}:link1`);
+      for (let i = 0; i < 5; i++)
+        event(A(i), 'unsubscribed', d(A(i)).at + 3 * H, `unsubscribed:${d(A(i)).id}`);
+      for (let i = 0; i < 120; i++)
+        event(B(i), 'email_opened', d(B(i)).at + H, `email_opened:${d(B(i)).id}`);
+      for (let i = 0; i < 60; i++)
+        event(B(i), 'email_clicked', d(B(i)).at + H, `email_clicked:${d(B(i)).id}:link1`);
       for (let i = 0; i < 40; i++) event(B(i), 'purchase', d(B(i)).at + 3 * H);
-      for (let i = 0; i < 2; i++) event(B(i), 'unsubscribed', d(B(i)).at + 3 * H, `unsubscribed:${d(B(i)).id}`);
+      for (let i = 0; i < 2; i++)
+        event(B(i), 'unsubscribed', d(B(i)).at + 3 * H, `unsubscribed:${d(B(i)).id}`);
       for (let i = 0; i < 2; i++) event(403 + i, 'purchase', T + H); // holdout converts without an e-mail
-      for (let i = 0; i < events.length; i += 100) await knex(TABLES.events).insert(events.slice(i, i + 100));
+      for (let i = 0; i < events.length; i += 100)
+        await knex(TABLES.events).insert(events.slice(i, i + 100));
       // Another campaign's e-mail reached A 25–26 an hour after ours: last touch goes to it.
       await knex(TABLES.deliveries).insert(
         [25, 26].map((i) => ({
@@ -285,8 +395,24 @@ describe('analytics admin API', () => {
         ...f,
       });
       expect(report.funnel).toEqual([
-        row(0, 'A', { queued: 200, sent: 190, failed: 10, opened: 100, clicked: 40, converted: 20, unsubscribed: 5 }),
-        row(1, 'B', { queued: 203, sent: 200, skipped: 3, opened: 120, clicked: 60, converted: 40, unsubscribed: 2 }),
+        row(0, 'A', {
+          queued: 200,
+          sent: 190,
+          failed: 10,
+          opened: 100,
+          clicked: 40,
+          converted: 20,
+          unsubscribed: 5,
+        }),
+        row(1, 'B', {
+          queued: 203,
+          sent: 200,
+          skipped: 3,
+          opened: 120,
+          clicked: 60,
+          converted: 40,
+          unsubscribed: 2,
+        }),
         row(null, 'Holdout', { queued: 40, converted: 2 }),
       ]);
       // Statistics: the module's report on sent/converted, SRM on assigned (sent + failed).
@@ -306,7 +432,9 @@ describe('analytics admin API', () => {
       expect(report.statistics.variations[1].vsControl.pValue).toBeLessThan(0.05);
       expect(report.verdict.kind).toBe('winner');
       expect(report.verdict.variation).toBe(1);
-      expect(report.verdict.text).toMatch(/^B beats A: purchase within 24 h 20\.0% vs 10\.5% for A/);
+      expect(report.verdict.text).toMatch(
+        /^B beats A: purchase within 24 h 20\.0% vs 10\.5% for A/
+      );
       expect(report.holdout.absoluteUplift.estimate).toBeCloseTo(60 / 390 - 2 / 40, 12);
 
       await get('/campaigns/nope/report').expect(404);
