@@ -84,9 +84,9 @@ async function dashboardFromRawEvents(knex: Knex) {
   );
   // Retention: first week and active weeks per profile over the last 12 weeks.
   const firstWeek = addDays(weekStart(today), -77);
-  const weekRows = rowsOf<{ first: number; day: string }>(
+  const weekRows = rowsOf<{ profile_id: number; first: number; day: string }>(
     await knex.raw(
-      `select f.first as first, date(e.occurred_at / 1000, 'unixepoch') as day
+      `select f.profile_id as profile_id, f.first as first, date(e.occurred_at / 1000, 'unixepoch') as day
          from (select profile_id, min(occurred_at) as first from ?? group by profile_id having min(occurred_at) >= ?) f
          join ?? e on e.profile_id = f.profile_id`,
       [TABLES.events, Date.parse(`${firstWeek}T00:00:00Z`), TABLES.events]
@@ -96,7 +96,7 @@ async function dashboardFromRawEvents(knex: Knex) {
   const seen = new Set<string>();
   for (const r of weekRows) {
     const cohort = weekStart(new Date(Number(r.first)).toISOString().slice(0, 10));
-    const key = `${cohort}|${weekStart(r.day)}|${r.first}`;
+    const key = `${weekStart(r.day)}|${r.profile_id}`; // each profile once a week
     if (seen.has(key)) continue;
     seen.add(key);
     const cell = `${cohort}|${weekStart(r.day)}`;
