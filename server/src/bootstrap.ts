@@ -14,6 +14,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'segments').startSchedule();
   if (config.retention.scheduledPurge) getService(strapi, 'retention').startSchedule();
   getService(strapi, 'campaigns').start();
+  getService(strapi, 'analytics').start();
 };
 
 export default bootstrap;

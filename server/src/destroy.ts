@@ -5,6 +5,7 @@ import { getService } from './utils/get-service';
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'scheduler').stopAll();
   await getService(strapi, 'campaigns').stop();
+  getService(strapi, 'analytics').stop();
 };
 
 export default destroy;

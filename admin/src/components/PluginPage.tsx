@@ -55,7 +55,7 @@ export const PluginNav = () => {
       id: 'analytics',
       to: `${BASE}/analytics`,
       label: t('nav.analytics', 'Analytics'),
-      permission: PERMISSIONS.readAnalytics,
+      permission: PERMISSIONS.analytics,
       owns: area('analytics'),
     },
     {

@@ -4,6 +4,8 @@ import { PERMISSIONS } from '../permissions';
 import { ActivityPage } from './ActivityPage';
 import { CampaignComposerPage } from './CampaignComposerPage';
 import { CampaignsListPage } from './CampaignsListPage';
+import { AnalyticsPage } from './AnalyticsPage';
+import { CampaignReportPage } from './CampaignReportPage';
 import { SegmentBuilderPage } from './SegmentBuilderPage';
 import { SegmentDetailPage } from './SegmentDetailPage';
 import { SegmentsListPage } from './SegmentsListPage';
@@ -22,7 +24,8 @@ const App = () => (
       <Route path="campaigns" element={<CampaignsListPage />} />
       <Route path="campaigns/new" element={<CampaignComposerPage />} />
       <Route path="campaigns/:documentId" element={<CampaignComposerPage />} />
-      {/* campaigns/:documentId/report and analytics: added by the analytics pages. */}
+      <Route path="analytics" element={<AnalyticsPage />} />
+      <Route path="campaigns/:documentId/report" element={<CampaignReportPage />} />
       <Route path=":documentId" element={<SegmentDetailPage />} />
       <Route path=":documentId/edit" element={<SegmentBuilderPage />} />
       <Route path="*" element={<Page.Error />} />

@@ -89,6 +89,16 @@ export const pluginConfigSchema = z
             message: 'must be an IANA time zone such as UTC or Europe/Paris',
           })
           .default('UTC'),
+        /**
+         * How often (ms) an instance folds the days its own ingestion touched into the analytics
+         * pre-aggregates; reads also fold them first. 0 switches the timer off.
+         */
+        refreshIntervalMs: z.number().int().min(0).max(3_600_000).default(60_000),
+        /** Cron (UTC) of the full pre-aggregate rebuild, which reconciles merges and purges. */
+        rebuildCron: z
+          .string()
+          .refine((v) => cron.validate(v), { message: 'must be a valid cron expression' })
+          .default('17 3 * * *'),
       })
       .strict()
       .default({}),

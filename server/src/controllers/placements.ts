@@ -20,10 +20,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: result };
   },
 
-  /** GET /segments/experiments/:key/results (admin) — exposures and conversions per variation. */
+  /**
+   * GET /segments/experiments/:key/results (admin) — exposures and conversions per variation,
+   * with the statistics module's report and a plain-language verdict.
+   */
   async results(ctx: Context) {
     const results = await getService(strapi, 'personalization').experimentResults(String(ctx.params.key));
     if (!results) return replyError(ctx, 404, `No experiment with key "${String(ctx.params.key)}"`, [{ path: 'key', message: 'not found' }]);
-    ctx.body = { data: results };
+    ctx.body = { data: { ...results, ...(await getService(strapi, 'analytics').experimentStatistics(results)) } };
   },
 });

@@ -232,7 +232,7 @@ async function ingestInOneStatement(knex: Knex, input: IngestInput): Promise<Ing
        on conflict (profile_id, day) do nothing
      ),
      t as (${touch.sql})
-     select count(*)::int as stored from ev`,
+     select profile_id, name, occurred_at, value from ev`,
     [
       ...insertEvents.bindings,
       TABLES.rollups,
@@ -243,10 +243,21 @@ async function ingestInOneStatement(knex: Knex, input: IngestInput): Promise<Ing
       ...touch.bindings,
     ] as Knex.RawBinding[]
   );
-  const stored = Number(returnedRows<{ stored: number }>(result)[0]?.stored ?? 0);
+  const stored = returnedRows<{
+    profile_id: number | string;
+    name: string;
+    occurred_at: number | string;
+    value: number | string | null;
+  }>(result).map((row) => ({
+    profileId: Number(row.profile_id),
+    name: row.name,
+    occurredAt: Number(row.occurred_at),
+    value: row.value === null ? null : Number(row.value),
+  }));
+  if (stored.length) notifyStored(aggregate(stored, input.activityDay));
   return {
-    stored,
-    duplicates: rows.length - stored,
+    stored: stored.length,
+    duplicates: rows.length - stored.length,
     profileIds: [...new Set(profileOf.values())],
   };
 }
@@ -265,7 +276,8 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
   ) {
     return ingestInOneStatement(knex, input);
   }
-  return knex.transaction(async (trx) => {
+  const written: { totals?: Aggregate } = {};
+  const result = await knex.transaction(async (trx) => {
     const { rows, profileOf } = await eventRows(trx, input);
 
     const stored: StoredEvent[] = [];
@@ -336,6 +348,7 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
         )
       : undefined;
     await writeTotals(trx, totals, requesterTouch);
+    written.totals = totals;
     await touchSeenBulk(
       trx,
       seen.filter((p) => p.id !== requesterId),
@@ -347,4 +360,22 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
       profileIds: [...new Set(profileOf.values())],
     };
   });
+  if (written.totals) notifyStored(written.totals);
+  return result;
+}
+
+/**
+ * Listeners told, after commit, which activity days and rollup days a batch touched (the
+ * analytics pre-aggregates refresh those days). A listener must not throw or block.
+ */
+export type StoredListener = (totals: Aggregate) => void;
+const storedListeners = new Set<StoredListener>();
+
+export function onEventsStored(listener: StoredListener): () => void {
+  storedListeners.add(listener);
+  return () => storedListeners.delete(listener);
+}
+
+function notifyStored(totals: Aggregate) {
+  for (const listener of storedListeners) listener(totals);
 }

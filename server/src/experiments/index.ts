@@ -2,3 +2,4 @@
 export * from './bucketing';
 export * from './statistics';
 export * from './distributions';
+export * from './verdict';

@@ -517,6 +517,11 @@ export interface AnalyzeOptions {
   minConversions?: number;
   /** Monte Carlo settings for k > 2. */
   monteCarlo?: MonteCarloOptions;
+  /**
+   * Units assigned per variation for the SRM check, when they differ from the analysed visitors
+   * (a campaign assigns recipients, then some sends fail); default the visitors.
+   */
+  srmCounts?: readonly number[];
 }
 
 export interface VariationReport {
@@ -576,7 +581,7 @@ export function analyzeConversionExperiment(
   const posteriors = variations.map((v) => posterior(v));
   const best = chanceToBeBest(posteriors, options.monteCarlo);
   const srm = sampleRatioMismatch(
-    variations.map((v) => v.visitors),
+    options.srmCounts ?? variations.map((v) => v.visitors),
     weights,
     options.srmThreshold ?? 0.001
   );

@@ -14,6 +14,7 @@ export const ADMIN_ACTIONS = {
   sendCampaigns: 'plugin::segments.campaigns.send',
   settingsRead: 'plugin::segments.settings.read',
   settingsManage: 'plugin::segments.settings.manage',
+  analyticsRead: 'plugin::segments.analytics.read',
 } as const;
 
 const action = (uid: string, displayName: string) => ({
@@ -38,6 +39,8 @@ export const adminActionDefinitions = [
   // The effective configuration (secrets masked) and scheduler status; manage runs the SMTP check.
   action('settings.read', 'View the plugin settings and scheduler status'),
   action('settings.manage', 'Run plugin settings checks (SMTP connection)'),
+  // Aggregates only (no profile data): reports for people who should not edit anything.
+  action('analytics.read', 'View analytics, campaign reports and experiment results'),
 ];
 
 /**

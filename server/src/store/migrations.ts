@@ -5,6 +5,7 @@ import { membershipsMigration } from '../segments/migration';
 import { exposuresMigration } from '../personalization/migration';
 import { campaignsMigration } from '../campaigns/migration';
 import { triggersMigration } from '../campaigns/triggers-migration';
+import { analyticsMigration } from '../analytics/migration';
 
 /**
  * Versioned, idempotent migrations for the plugin-owned tables.
@@ -116,6 +117,7 @@ export const MIGRATIONS: Migration[] = [
   campaignsMigration,
   triggersMigration,
   exposuresMigration,
+  analyticsMigration,
 ];
 
 const LOCK_WAIT_MS = 120_000;

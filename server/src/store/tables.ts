@@ -17,4 +17,9 @@ export const TABLES = {
   deliveries: 'segments_deliveries',
   campaignTriggers: 'segments_campaign_triggers',
   triggerCursors: 'segments_trigger_cursors',
+  analyticsDays: 'segments_analytics_days',
+  analyticsEventDays: 'segments_analytics_event_days',
+  analyticsFirstDays: 'segments_analytics_first_days',
+  analyticsRetention: 'segments_analytics_retention',
+  analyticsState: 'segments_analytics_state',
 } as const;

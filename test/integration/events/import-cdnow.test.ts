@@ -119,6 +119,72 @@ describe('bulk import', () => {
     expect(wrong).toEqual([]);
   }, 600_000);
 
+  it('analytics over the imported log equal the numbers computed from the file (activity, new users, top events, retention)', async () => {
+    // The same shift as the import above: the log's last day is yesterday, purchases at noon UTC.
+    const purchases = readCdnow();
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const shift = today - DAY - Math.max(...purchases.map((p) => p.day));
+    const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const ms = (day: string) => Date.parse(`${day}T00:00:00Z`);
+    const plus = (day: string, n: number) => dayOf(ms(day) + n * DAY);
+    const monday = (day: string) => plus(day, -((new Date(ms(day)).getUTCDay() + 6) % 7));
+    const buyers = new Map<string, Set<string>>();
+    const first = new Map<string, string>();
+    for (const p of purchases) {
+      const day = dayOf(p.day + shift);
+      buyers.set(day, (buyers.get(day) ?? new Set()).add(p.customer));
+      if (!first.has(p.customer) || day < (first.get(p.customer) as string)) first.set(p.customer, day);
+    }
+    const within = (day: string, span: number) => {
+      const users = new Set<string>();
+      for (let k = 0; k < span; k++) buyers.get(plus(day, -k))?.forEach((u) => users.add(u));
+      return users.size;
+    };
+    const newOn = new Map<string, number>();
+    for (const day of first.values()) newOn.set(day, (newOn.get(day) ?? 0) + 1);
+
+    const token = await adminToken(app(), { actions: ['plugin::segments.analytics.read'] });
+    const get = (path: string, query: Record<string, string | number>) =>
+      request(app().server).get(`/segments${path}`).query(query).set('Authorization', `Bearer ${token}`).expect(200);
+    const to = dayOf(today - DAY);
+    const from = plus(to, -365);
+    const activity = (await get('/analytics/activity', { from, to })).body.data.days;
+    const expected = [];
+    for (let d = from; d <= to; d = plus(d, 1)) {
+      const dau = buyers.get(d)?.size ?? 0;
+      const mau = within(d, 30);
+      const newUsers = newOn.get(d) ?? 0;
+      expected.push({ day: d, dau, wau: within(d, 7), mau, stickiness: mau ? dau / mau : 0, newUsers, returningUsers: dau - newUsers });
+    }
+    expect(activity).toEqual(expected);
+    // The first 12 weeks of the log hold every first purchase (CDNOW's cohort design).
+    const logStart = dayOf(Math.min(...purchases.map((p) => p.day)) + shift);
+    const early = (await get('/analytics/activity', { from: logStart, to: plus(logStart, 120) })).body.data.days;
+    expect(early.reduce((s: number, d: { newUsers: number }) => s + d.newUsers, 0)).toBe(23_570);
+
+    const top = (await get('/analytics/top-events', { from, to, limit: 10 })).body.data;
+    const inRange = purchases.filter((p) => dayOf(p.day + shift) >= from);
+    expect(top.events.map((e: { event: string; count: number }) => [e.event, e.count])).toEqual([['purchase', inRange.length]]);
+    expect(Math.round(top.events[0].valueSum * 100)).toBe(inRange.reduce((s, p) => s + Math.round(p.dollars * 100), 0));
+
+    const weeks = 104;
+    const retention = (await get('/analytics/retention', { weeks })).body.data.cohorts;
+    const current = monday(dayOf(Date.now()));
+    const activeWeeks = new Map<string, Set<string>>();
+    for (const p of purchases) {
+      activeWeeks.set(p.customer, (activeWeeks.get(p.customer) ?? new Set()).add(monday(dayOf(p.day + shift))));
+    }
+    const expectedCohorts = [];
+    for (let c = plus(current, -7 * (weeks - 1)); c <= current; c = plus(c, 7)) {
+      const members = [...first].filter(([, f]) => monday(f) === c).map(([u]) => u);
+      const act = [];
+      for (let w = c; w <= current; w = plus(w, 7)) act.push(members.filter((u) => activeWeeks.get(u)?.has(w)).length);
+      expectedCohorts.push({ cohort: c, users: members.length, active: act, rates: act.map((n) => (members.length ? n / members.length : 0)) });
+    }
+    expect(retention).toEqual(expectedCohorts);
+    expect(retention.reduce((s: number, c: { users: number }) => s + c.users, 0)).toBe(23_570);
+  }, 300_000);
+
   it('imports NDJSON, reports bad lines by number and field, and refuses unknown formats', async () => {
     const token = await adminToken(app(), { actions: ['plugin::segments.events.import'] });
     const ndjson = [

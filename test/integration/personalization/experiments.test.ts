@@ -226,6 +226,11 @@ describe('experiments on a placement', () => {
     const expected = [0, 0];
     expected[converts.variation] = 1;
     expect(gained).toEqual(expected);
+    // The same counts go through the statistics module (issue 9), with a plain-language verdict.
+    expect(now.statistics.variations.map((v: { visitors: number; conversions: number }) => [v.visitors, v.conversions])).toEqual(
+      now.variations.map((v: { exposures: number; conversions: number }) => [v.exposures, v.conversions])
+    );
+    expect(now.verdict.text).toEqual(expect.any(String));
     expect(now.variations.reduce((s: number, v: { exposures: number }) => s + v.exposures, 0)).toBe(await exposures());
     await request(server()).get('/segments/experiments/nope/results').set('Authorization', `Bearer ${jwt}`).expect(404);
     const reader = await adminToken(app(), { actions: [] });

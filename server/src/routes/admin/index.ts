@@ -64,9 +64,39 @@ export default {
       method: 'GET',
       path: '/experiments/:key/results',
       handler: 'placements.results',
-      config: { policies: can(ADMIN_ACTIONS.read) },
+      config: { policies: can(ADMIN_ACTIONS.analyticsRead) },
     },
     { method: 'GET', path: '/activity', handler: 'analytics.activity', config: { policies: can(ADMIN_ACTIONS.read) } },
+    {
+      method: 'GET',
+      path: '/analytics/activity',
+      handler: 'analytics.activityReport',
+      config: { policies: can(ADMIN_ACTIONS.analyticsRead) },
+    },
+    {
+      method: 'GET',
+      path: '/analytics/retention',
+      handler: 'analytics.retention',
+      config: { policies: can(ADMIN_ACTIONS.analyticsRead) },
+    },
+    {
+      method: 'GET',
+      path: '/analytics/top-events',
+      handler: 'analytics.topEvents',
+      config: { policies: can(ADMIN_ACTIONS.analyticsRead) },
+    },
+    {
+      method: 'POST',
+      path: '/analytics/rebuild',
+      handler: 'analytics.rebuild',
+      config: { policies: can(ADMIN_ACTIONS.recompute) }, // heavy: the recompute right, like segments
+    },
+    {
+      method: 'GET',
+      path: '/campaigns/:documentId/report',
+      handler: 'analytics.campaignReport',
+      config: { policies: can(ADMIN_ACTIONS.analyticsRead) },
+    },
     {
       method: 'POST',
       path: '/retention/purge',
