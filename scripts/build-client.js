@@ -1,7 +1,9 @@
 /**
  * Builds the storefront client (`strapi-plugin-segments/client`) into dist/client/:
- * index.mjs / index.cjs (bundlers, Node, edge), index.d.ts, and segments.min.js, a minified
+ * index.mjs / index.js (bundlers, Node, edge), index.d.ts, and segments.min.js, a minified
  * IIFE (`window.Segments`) for a plain <script> tag. Run by `npm run build` after the plugin build.
+ * `strapi-plugin build` also bundles the `./client` export (its schema wants a `source` for every
+ * export) for Node 20; this replaces that output with a neutral-platform ES2019 build.
  */
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -34,7 +36,7 @@ async function build() {
   fs.rmSync(OUT, { recursive: true, force: true });
   const common = { entryPoints: [ENTRY], bundle: true, target: TARGET, platform: 'neutral', logLevel: 'warning' };
   await esbuild.build({ ...common, format: 'esm', outfile: path.join(OUT, 'index.mjs') });
-  await esbuild.build({ ...common, format: 'cjs', outfile: path.join(OUT, 'index.cjs') });
+  await esbuild.build({ ...common, format: 'cjs', outfile: path.join(OUT, 'index.js') });
   const bundle = await minifiedBundle();
   fs.writeFileSync(path.join(OUT, 'segments.min.js'), bundle.code);
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'client', 'tsconfig.json')], {

@@ -178,6 +178,9 @@ export function createClient(options: ClientOptions): SegmentsClient {
     return { kind: 'http', status: res.status, message: body?.error?.message ?? `HTTP ${res.status}`, details: body?.error?.details };
   };
 
+  // Thrown by identify/me/placement: an Error carrying the SegmentsError fields.
+  const fail = async (res: { status: number; json(): Promise<unknown> }) => Object.assign(new Error(), await errorOf(res));
+
   // ---- the queue --------------------------------------------------------------------------
 
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -345,21 +348,21 @@ export function createClient(options: ClientOptions): SegmentsClient {
     async identify(traits) {
       // Events recorded before a login belong to the anonymous profile the server merges.
       await flush();
-      const body = { ...(traits ? { traits } : {}), ...subject(), context: context() };
+      const body = { ...(traits ? { traits } : {}), ...subject() };
       const res = await request('/identify', 'POST', body);
-      if (res.status !== 200) throw await errorOf(res);
+      if (res.status !== 200) throw await fail(res);
       return ((await res.json()) as { data: IdentifyResponse }).data;
     },
     async me() {
       const res = await request('/me' + utmQuery(), 'GET');
-      if (res.status !== 200) throw await errorOf(res);
+      if (res.status !== 200) throw await fail(res);
       return ((await res.json()) as { data: MeResponse }).data;
     },
     async placement(key, opts) {
       const q = utmQuery(opts?.locale ? `locale=${encodeURIComponent(opts.locale)}` : '');
       const res = await request(`/placements/${encodeURIComponent(key)}${q}`, 'GET');
       if (res.status === 404) return null;
-      if (res.status !== 200) throw await errorOf(res);
+      if (res.status !== 200) throw await fail(res);
       return ((await res.json()) as { data: PlacementResponse }).data;
     },
     consent(granted) {
