@@ -66,7 +66,8 @@ function cookieStore(doc: NonNullable<BrowserGlobals['document']>, options: Clie
 
 /** The store the options ask for, falling back to memory where it does not exist. */
 export function chooseStorage(options: ClientOptions, g: BrowserGlobals): { store: StorageLike; bulky: boolean } {
-  const kind = options.storage ?? 'localStorage';
+  // Servers and edge runtimes keep ids in memory (Node 22+ may expose an experimental localStorage).
+  const kind = options.storage ?? (g.document ? 'localStorage' : 'memory');
   if (typeof kind === 'object') return { store: kind, bulky: true };
   if (kind === 'cookie' && g.document) return { store: cookieStore(g.document, options.cookie), bulky: false };
   const local = kind === 'localStorage' && g.localStorage ? localStore(g.localStorage) : null;
