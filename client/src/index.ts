@@ -159,6 +159,8 @@ export function createClient(options: ClientOptions): SegmentsClient {
     if (bearer) h.Authorization = `Bearer ${bearer}`;
     // Before consent the server gets no id: it personalises from the request context alone.
     if (anonId && consented) h['X-Segments-Anonymous-Id'] = anonId;
+    // An API-token caller names the user it renders for (me/placements; events carry userId).
+    if (options.apiToken && options.userId !== undefined) h['X-Segments-User-Id'] = String(options.userId);
     const zone = g.Intl?.DateTimeFormat().resolvedOptions().timeZone;
     if (zone) h['X-Segments-Timezone'] = zone;
     return h;

@@ -28,7 +28,7 @@ export interface ClientOptions {
   url: string;
   /** Server-side only: a Strapi API token; every call then speaks for `userId` or `anonymousId`. */
   apiToken?: string;
-  /** Server-side with `apiToken`: act for this users-permissions user (events and identify). */
+  /** Server-side with `apiToken`: act for this users-permissions user (every call). */
   userId?: number;
   /** A fixed anonymous id (server side, or an id the app already has); nothing is generated. */
   anonymousId?: string;

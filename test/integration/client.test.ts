@@ -120,6 +120,14 @@ describe('storefront client against Strapi', () => {
     await forUser.identify({ plan: 'vip' });
     const profile = await profileOf({ user_id: user.id });
     expect(await eventNames(profile.id)).toEqual(['ssr_render']);
+    // me() and placement() for that user too (X-Segments-User-Id, API tokens only).
+    const meUser = await forUser.me();
+    expect(meUser.visitor).toMatchObject({ kind: 'user', userId: user.id });
+    expect(meUser.segments).toContain('vip');
+    expect((await forUser.placement('home-hero'))?.banner.title).toBe('VIP lounge');
+    const browser = await request(app().server).get('/api/segments/me').set('X-Segments-User-Id', String(user.id));
+    expect(browser.status).toBe(400);
+    expect(browser.body.error.details.errors[0].path).toBe('x-segments-user-id');
 
     const forAnon = createClient({ url, apiToken: token, anonymousId: 'ssr-visitor-001', fetch: realFetch, globals: {} });
     await forAnon.identify({ plan: 'vip' });

@@ -332,6 +332,9 @@ describe('server side (API token)', () => {
     server.replies.push({ status: 200, body: { data: { profileId: 1, traits: { plan: 'pro' }, mergedProfileId: null } } });
     await client.identify({ plan: 'pro' });
     expect(server.calls[1].body).toMatchObject({ traits: { plan: 'pro' }, userId: 42 });
+    server.replies.push({ status: 404 });
+    await client.placement('home-hero');
+    expect(server.calls[2].headers).toMatchObject({ Authorization: 'Bearer tok', 'X-Segments-User-Id': '42' });
   });
 
   it('acts for an anonymous id: in events, and as the header of /me and placements', async () => {
