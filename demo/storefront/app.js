@@ -37,6 +37,10 @@
   });
   // For the console and the e2e test.
   window.storefrontClient = client;
+  // A visitor named in the URL but not in the list (e.g. by a test) gets an entry of its own.
+  if (visitor && !Array.prototype.some.call(select.options, function (o) { return o.value === visitor; })) {
+    select.add(new Option(visitor, visitor));
+  }
   select.value = visitor;
   select.addEventListener('change', function () {
     location.search = select.value ? '?visitor=' + encodeURIComponent(select.value) : '';
