@@ -37,7 +37,11 @@ describe('storefront client against Strapi', () => {
     return { client, page, errors };
   };
 
-  const profileOf = (where: Record<string, unknown>) => app().knex(TABLES.profiles).where(where).first();
+  // Postgres returns bigint ids as strings.
+  const profileOf = async (where: Record<string, unknown>) => {
+    const row = await app().knex(TABLES.profiles).where(where).first();
+    return row && { ...row, id: Number(row.id) };
+  };
   const eventNames = async (profileId: number) =>
     (await app().knex(TABLES.events).where('profile_id', profileId).orderBy('id')).map((e: { name: string }) => e.name);
 
