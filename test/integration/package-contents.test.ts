@@ -13,12 +13,17 @@ describe('the npm package', () => {
     }),
   )[0].files.map((f: { path: string }) => f.path);
 
-  it('contains the built server and admin, the entry files, README and LICENSE', () => {
+  it('contains the built server, admin and storefront client, the entry files, README and LICENSE', () => {
     for (const required of [
       'dist/server/index.js',
       'dist/server/index.mjs',
       'dist/admin/index.js',
       'dist/admin/index.mjs',
+      'dist/client/index.mjs',
+      'dist/client/index.js',
+      'dist/client/index.d.ts',
+      'dist/client/types.d.ts',
+      'dist/client/segments.min.js',
       'strapi-server.js',
       'strapi-admin.js',
       'package.json',
@@ -40,5 +45,15 @@ describe('the npm package', () => {
     expect(pkg.strapi).toMatchObject({ kind: 'plugin', name: 'segments' });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS entry as Strapi loads it
     expect(require(path.join(ROOT, 'strapi-server.js'))).toHaveProperty('default.bootstrap');
+    // The storefront client through its subpath export, required and imported as a shop would
+    // (Node resolves a package's own name from inside it, through the same `exports` map).
+    const script = `
+      const cjs = require('strapi-plugin-segments/client');
+      import('strapi-plugin-segments/client').then((esm) => {
+        console.log(typeof cjs.createClient, typeof esm.createClient);
+      });`;
+    expect(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }).trim()).toBe('function function');
+    const exportsMap = pkg.exports as Record<string, unknown>;
+    expect(exportsMap['./client']).toMatchObject({ types: './dist/client/index.d.ts' });
   });
 });

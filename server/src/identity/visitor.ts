@@ -9,7 +9,11 @@ export interface VisitorInputs {
   headerAnonymousId?: string | null;
   /** Anonymous id from the first-party cookie, if enabled. */
   cookieAnonymousId?: string | null;
+  /** `X-Segments-User-Id` of a Strapi API-token caller (server-side rendering for a user). */
+  apiTokenUserId?: string | null;
 }
+
+export const ACTING_USER_HEADER = 'x-segments-user-id';
 
 export type Visitor =
   | { kind: 'user'; userId: number; anonymousId: string | null }
@@ -41,6 +45,12 @@ export function resolveVisitor(inputs: VisitorInputs, headerName: string): Visit
     checkAnonymousId(inputs.cookieAnonymousId, 'cookie');
   if (typeof inputs.authenticatedUserId === 'number') {
     return { kind: 'user', userId: inputs.authenticatedUserId, anonymousId };
+  }
+  if (inputs.apiTokenUserId) {
+    if (!/^[1-9][0-9]{0,14}$/.test(inputs.apiTokenUserId)) {
+      throw new VisitorInputError(ACTING_USER_HEADER, `${ACTING_USER_HEADER} must be a positive integer user id`);
+    }
+    return { kind: 'user', userId: Number(inputs.apiTokenUserId), anonymousId };
   }
   if (anonymousId) return { kind: 'anonymous', anonymousId };
   return { kind: 'none' };

@@ -45,7 +45,7 @@ export function markPersonalised(strapi: Core.Strapi, ctx: Context): void {
     identity: { anonymousIdHeader: string; cookie: { enabled: boolean } };
   };
   ctx.set('Cache-Control', 'private, no-cache');
-  const vary = ['Authorization', config.identity.anonymousIdHeader];
+  const vary = ['Authorization', config.identity.anonymousIdHeader, 'X-Segments-User-Id'];
   if (config.identity.cookie.enabled) vary.push('Cookie');
   for (const header of vary) ctx.vary(header);
 }

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { resolveVisitor, type Visitor } from '../identity/visitor';
+import { ACTING_USER_HEADER, VisitorInputError, resolveVisitor, type Visitor } from '../identity/visitor';
+import { isApiTokenCaller } from '../utils/http';
 import { findProfileForVisitor, type ProfileRow } from '../profiles/repository';
 import type { PluginConfig } from '../config';
 import { getService } from '../utils/get-service';
@@ -16,9 +17,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       ctx.state?.auth?.strategy?.name === 'users-permissions' && typeof user?.id === 'number'
         ? user.id
         : null;
+    // Only a server-side API-token caller may say which user it renders for.
+    const actingUser = ctx.get(ACTING_USER_HEADER) || null;
+    if (actingUser && !isApiTokenCaller(ctx)) {
+      throw new VisitorInputError(ACTING_USER_HEADER, `${ACTING_USER_HEADER} is only accepted with an API token`);
+    }
     return resolveVisitor(
       {
         authenticatedUserId,
+        apiTokenUserId: actingUser,
         headerAnonymousId: ctx.get(anonymousIdHeader) || null,
         cookieAnonymousId: cookie.enabled ? (ctx.cookies.get(cookie.name) ?? null) : null,
       },
