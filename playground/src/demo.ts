@@ -209,12 +209,29 @@ async function importData(
   const t1 = Date.now();
   log(`imported ${result.accepted} events in ${((t1 - t0) / 1000).toFixed(1)} s`);
 
-  // Traits through identify (as an API-token caller would): validated, promoted columns filled.
-  const profiles = strapi.plugin('segments').service('profiles');
-  for (const u of users) {
-    const outcome = await profiles.identify({} as never, { anonymousId: u.anonymousId, traits: u.traits }, { kind: 'none' }, true);
-    if (!outcome.ok) throw new Error(`demo: identify ${u.anonymousId} failed: ${JSON.stringify(outcome.errors)}`);
-  }
+  // Traits in one transaction: 2,000 identify calls (a transaction each) took 40–80 s on a
+  // loaded machine. The columns are the ones identify promotes; everything else is JSON traits.
+  const knex = strapi.db.connection;
+  await knex.transaction(async (trx) => {
+    for (const u of users) {
+      const { email, emailConsent, timezone, locale, country, region, city, latitude, longitude, ...traits } = u.traits;
+      await trx('segments_profiles')
+        .where('anonymous_id', u.anonymousId)
+        .update({
+          email,
+          email_consent: emailConsent,
+          timezone,
+          locale,
+          country,
+          region,
+          city,
+          latitude,
+          longitude,
+          traits: JSON.stringify(traits),
+          updated_at: now,
+        });
+    }
+  });
   log(`traits of ${users.length} app users set in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   return { events: result.accepted, rejected: result.rejectedCount };
 }

@@ -54,6 +54,12 @@ describe('demo seeding', () => {
     expect(after.banners).toBeGreaterThanOrEqual(8);
     expect(after.experiments).toBe(1);
     expect(after.campaigns).toBeGreaterThanOrEqual(1);
+    const user = await app().knex(TABLES.profiles).where('anonymous_id', 'demo-user-0001').first();
+    expect(user.email).toBe('demo-user-0001@shop.test');
+    expect(typeof user.timezone).toBe('string');
+    const traits = typeof user.traits === 'string' ? JSON.parse(user.traits) : user.traits;
+    expect(traits).toEqual(expect.objectContaining({ age: expect.any(Number), plan: expect.any(String), first_name: expect.any(String) }));
+    expect(traits.email).toBeUndefined(); // promoted to its column, as identify does
     for (const key of ['daily-task-completers', 'big-spenders', 'lapsed', 'near-berlin', 'new-this-week']) {
       expect([key, await members(key)]).toEqual([key, expect.any(Number)]);
       expect(await members(key)).toBeGreaterThan(0);
