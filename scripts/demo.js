@@ -68,6 +68,29 @@ async function startMailDev() {
   return { smtpPort, webUrl: `http://localhost:${webPort}`, stop: () => killGroup(child.pid, 'SIGTERM') };
 }
 
+/** Newest modification time under a folder (0 when it does not exist). */
+function newestMtime(dir) {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The plugin's dist is newer than its sources and manifest: a re-run need not rebuild it. */
+function pluginBuildIsFresh() {
+  const built = path.join(ROOT, 'dist', 'server', 'index.js');
+  if (!fs.existsSync(built)) return false;
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'server', 'src')),
+    newestMtime(path.join(ROOT, 'admin', 'src')),
+    fs.statSync(path.join(ROOT, 'package.json')).mtimeMs,
+  );
+  return fs.statSync(built).mtimeMs > sources;
+}
+
 async function main() {
   if (!Number.isInteger(port) || port <= 0) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
   if (!(await isPortFree(port))) {
@@ -76,9 +99,13 @@ async function main() {
 
   const started = Date.now();
   const seconds = (from) => `${((Date.now() - from) / 1000).toFixed(0)} s`;
-  step('1/5 building the plugin (npm run build)…');
   let t = Date.now();
-  await run(npm, ['run', 'build', '--silent'], { cwd: ROOT });
+  if (pluginBuildIsFresh()) {
+    step('1/5 the plugin build in dist/ is newer than its sources: not rebuilding it');
+  } else {
+    step('1/5 building the plugin (npm run build)…');
+    await run(npm, ['run', 'build', '--silent'], { cwd: ROOT });
+  }
   const timings = [`plugin build ${seconds(t)}`];
 
   step('2/5 building the playground app and its admin panel…');
