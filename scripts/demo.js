@@ -174,7 +174,7 @@ async function main() {
       `  Admin panel:    ${server.adminUrl}`,
       `  Segments page:  ${server.adminUrl}/plugins/segments`,
       `  Mail inbox:     ${mail.webUrl}   (MailDev; SMTP on 127.0.0.1:${mail.smtpPort})`,
-      `  Content API:    ${server.url}/api/segments/placements/home-hero   (try -H 'X-Segments-Anonymous-Id: demo-user-0001')`,
+      `  Content API:    ${server.url}/api/segments/placements/home-hero   (try -H 'X-Segments-Anonymous-Id: demo-user-0010')`,
       '',
       `  Admin login:    ${email}`,
       `  Password:       ${password}`,
