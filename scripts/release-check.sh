@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 export STRAPI_TELEMETRY_DISABLED=true CI=true BROWSER=none npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+# Packages already in npm's cache (from this repository's `npm ci`) are not re-validated.
+export npm_config_prefer_offline=true
 
 WORK="${RELEASE_CHECK_DIR:-$(mktemp -d -t segments-release-XXXXXX)}"
 mkdir -p "$WORK"

@@ -9,6 +9,10 @@ import { generateAppUsers, DAY_MS } from '../../playground/src/demo-data';
  * first 400 CDNOW customers) is seeded twice, and once more after a simulated interruption,
  * into a real Strapi: the counts never change.
  */
+// A first boot on a fresh PostgreSQL database (schema sync of every content type) has taken over
+// two minutes on the loaded 2-core development machine.
+jest.setTimeout(300_000);
+
 describe('demo seeding', () => {
   const app = useStrapi('demo-seed');
   const now = Date.now();
