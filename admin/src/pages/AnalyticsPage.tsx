@@ -25,6 +25,7 @@ import { LineChart, Sparkline } from '../components/Charts';
 import { TextField } from '../builder/fields';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
+import { PluginPage } from '../components/PluginPage';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
@@ -84,9 +85,7 @@ const AnalyticsContent = () => {
   const longest = Math.max(0, ...(retention?.cohorts ?? []).map((c) => c.active.length));
 
   return (
-    <Layouts.Root>
-      <Page.Title>{t('analytics.title', 'Analytics')}</Page.Title>
-      <Page.Main>
+    <PluginPage title={t('analytics.title', 'Analytics')}>
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={t('analytics.title', 'Analytics')}
@@ -364,8 +363,7 @@ const AnalyticsContent = () => {
             </Flex>
           </Flex>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+    </PluginPage>
   );
 };
 

@@ -54,6 +54,7 @@ import {
 import { useCan } from '../utils/useCan';
 import { useT, type T } from '../utils/useT';
 import { scheduleSummary, StatusBadge } from './CampaignsListPage';
+import { SendHourPreview } from '../components/SendHourPreview';
 
 const BACK = '/plugins/segments/campaigns';
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled', 'paused'];
@@ -972,26 +973,23 @@ const CampaignComposerPage = () => {
                         </Typography>
                       )}
                       {form.intelligentTiming && (
-                        // ── SendHourPreview slot ──────────────────────────────────────────────
-                        // <SendHourPreview documentId={documentId} /> (intelligent-timing branch)
-                        // renders here: the audience's send-hour histogram for this campaign.
+                        // The audience's send-hour histogram (of the saved campaign).
                         <Box
                           padding={4}
                           hasRadius
                           background="neutral100"
                           data-testid="send-hour-preview-slot"
                         >
-                          <Typography textColor="neutral600">
-                            {documentId
-                              ? t(
-                                  'campaigns.sendHourPending',
-                                  'The send-hour preview appears here.'
-                                )
-                              : t(
-                                  'campaigns.sendHourAfterSave',
-                                  'Save the campaign to see each recipient’s send hour.'
-                                )}
-                          </Typography>
+                          {documentId ? (
+                            <SendHourPreview documentId={documentId} />
+                          ) : (
+                            <Typography textColor="neutral600">
+                              {t(
+                                'campaigns.sendHourAfterSave',
+                                'Save the campaign to see each recipient’s send hour.'
+                              )}
+                            </Typography>
+                          )}
                         </Box>
                       )}
                     </Flex>

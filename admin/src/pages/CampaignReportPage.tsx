@@ -6,6 +6,7 @@ import { fieldErrors } from '../api/client';
 import { useAnalyticsApi, type CampaignReport } from '../api/analytics';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
+import { PluginPage } from '../components/PluginPage';
 
 const percent = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
@@ -77,9 +78,7 @@ const ReportContent = () => {
   const stats = report?.statistics;
 
   return (
-    <Layouts.Root>
-      <Page.Title>{t('report.title', 'Campaign report')}</Page.Title>
-      <Page.Main>
+    <PluginPage title={t('report.title', 'Campaign report')}>
         <Layouts.Header
           navigationAction={
             <BackButton disabled={false} fallback={`/plugins/segments/campaigns/${documentId}`} />
@@ -308,8 +307,7 @@ const ReportContent = () => {
             </Flex>
           )}
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+    </PluginPage>
   );
 };
 

@@ -21,6 +21,7 @@ import { fieldErrors, useSegmentsApi } from '../api/client';
 import type { ExperimentResults, PlacementExperiment, PlacementOverview } from '../api/contracts';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
+import { PluginPage } from '../components/PluginPage';
 
 /** Live results are re-read this often while the page is open. */
 const RESULTS_REFRESH_MS = 10_000;
@@ -299,9 +300,7 @@ const PlacementsPage = () => {
 
   if (!data && !error) return <Page.Loading />;
   return (
-    <Layouts.Root>
-      <Page.Title>{t('placements.title', 'Placements')}</Page.Title>
-      <Page.Main>
+    <PluginPage title={t('placements.title', 'Placements')}>
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={t('placements.title', 'Placements')}
@@ -325,8 +324,7 @@ const PlacementsPage = () => {
             ))}
           </Flex>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+    </PluginPage>
   );
 };
 

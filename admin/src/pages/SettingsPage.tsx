@@ -5,6 +5,7 @@ import { fieldErrors, useSegmentsApi } from '../api/client';
 import type { SettingsResponse, SmtpCheckResult } from '../api/contracts';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
+import { PluginPage } from '../components/PluginPage';
 
 /** `{ a: { b: 1 } }` → [['a.b', '1']]: one row per leaf, easier to scan than nested JSON. */
 function flatten(value: unknown, prefix = ''): Array<[string, string]> {
@@ -52,9 +53,7 @@ const SettingsContent = () => {
   const scheduler = data?.scheduler;
 
   return (
-    <Layouts.Root>
-      <Page.Title>{t('settings.title', 'Segments settings')}</Page.Title>
-      <Page.Main>
+    <PluginPage title={t('settings.title', 'Segments settings')}>
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={t('settings.title', 'Segments settings')}
@@ -195,8 +194,7 @@ const SettingsContent = () => {
             )}
           </Flex>
         </Layouts.Content>
-      </Page.Main>
-    </Layouts.Root>
+    </PluginPage>
   );
 };
 

@@ -12,17 +12,32 @@ const GRANTED_KEY = 'storefront-actions-granted';
  */
 export async function grantStorefrontPermissionsOnce(strapi: Core.Strapi): Promise<void> {
   if (!strapi.plugin('users-permissions')) return;
+  if (await grantNow(strapi)) return;
+  // On an app's very first boot this plugin can bootstrap before users-permissions has created
+  // its roles (found by the release check on a fresh create-strapi-app app): grant once they exist.
+  let done = false;
+  strapi.db.lifecycles.subscribe({
+    models: ['plugin::users-permissions.role'],
+    async afterCreate() {
+      if (!done) done = await grantNow(strapi);
+    },
+  });
+}
+
+/** Grants what is pending; false (nothing recorded) while the Public or Authenticated role is missing. */
+async function grantNow(strapi: Core.Strapi): Promise<boolean> {
   const store = strapi.store({ type: 'plugin', name: 'segments' });
   const recorded = (await store.get({ key: GRANTED_KEY })) as string[] | null;
   const granted = new Set<string>(
     recorded ?? ((await store.get({ key: LEGACY_FLAG })) ? ['plugin::segments.visitor.me'] : [])
   );
   const pending = STOREFRONT_ACTIONS.filter((action) => !granted.has(action));
-  if (!pending.length) return;
+  if (!pending.length) return true;
 
   const roles = await strapi.db
     .query('plugin::users-permissions.role')
     .findMany({ where: { type: { $in: ['public', 'authenticated'] } } });
+  if (roles.length < 2) return false;
   for (const role of roles) {
     for (const action of pending) {
       const existing = await strapi.db
@@ -36,4 +51,5 @@ export async function grantStorefrontPermissionsOnce(strapi: Core.Strapi): Promi
     }
   }
   await store.set({ key: GRANTED_KEY, value: [...granted, ...pending] });
+  return true;
 }
