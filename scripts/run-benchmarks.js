@@ -13,6 +13,10 @@ const os = require('os');
 
 require('tsx/cjs');
 
+// Strapi's telemetry posts usage events from the request path (and, offline, retries TLS
+// connections): on in a benchmark it taxes only the HTTP side of an HTTP-vs-baseline ratio.
+process.env.STRAPI_TELEMETRY_DISABLED = 'true';
+
 const BENCH_DIR = path.resolve(__dirname, '..', 'bench');
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 

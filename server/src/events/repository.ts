@@ -11,7 +11,6 @@ import {
 } from '../profiles/repository';
 import { aggregate, type Aggregate, type RollupDelta, type StoredEvent } from './rollups';
 import { dialectOf } from '../store/dialect';
-import { utcDay } from './limits';
 import { insertValues, returnedRows } from '../store/insert';
 import type { EnrichedContext } from './context';
 import type { NormalizedEvent } from './validate';
@@ -160,122 +159,11 @@ async function eventRows(db: Db, input: IngestInput) {
 }
 
 /**
- * Postgres, a request-sized batch: after the profile lookup, ONE statement stores the events and
- * — from the rows it actually inserted (`RETURNING`) — adds the rollups and activity days and
- * touches last/first seen and the requester's context. Data-modifying CTEs always run to the end
- * and a statement is atomic, so this keeps the all-or-nothing of the transaction below while
- * making 2 round trips instead of 6 (BEGIN, lookup, insert, totals, touch, COMMIT): ingestion on
- * Postgres is bound by per-statement work. Rollup days are UTC (computed in SQL); activity days
- * in the reporting zone come from JS, joined on the inserted rows.
- */
-async function ingestInOneStatement(knex: Knex, input: IngestInput): Promise<IngestResult> {
-  const { rows, profileOf } = await eventRows(knex, input);
-  const insertEvents = insertValues(
-    knex,
-    TABLES.events,
-    rows as Record<string, Knex.Value>[],
-    'on conflict (profile_id, message_id) do nothing returning profile_id, name, occurred_at, value'
-  ).toSQL();
-  const activityDay = input.activityDay ?? utcDay;
-  const days = new Map<string, [number, number, string]>();
-  for (const row of rows) {
-    const occurredAt = row.occurred_at as number;
-    const profileId = row.profile_id as number;
-    days.set(`${profileId}:${occurredAt}`, [profileId, occurredAt, activityDay(occurredAt)]);
-  }
-  const dayTuples = [...days.values()];
-  const requesterId = input.defaultTarget ? profileOf.get(targetKey(input.defaultTarget)) : undefined;
-  // Without inserted events a profile still counts as seen now (as the transaction path does).
-  const seen = (bound: 'max' | 'min', where: string) =>
-    `coalesce((select ${bound}(occurred_at) from ev where ${where}), ?::bigint)`;
-  let touch: { sql: string; bindings: readonly unknown[] };
-  if (requesterId !== undefined) {
-    const context = input.context
-      ? { context: toJsonColumn(storedContext(input.context)), ...promotedFromContext(input.context) }
-      : {};
-    touch = knex(TABLES.profiles)
-      .where('id', requesterId)
-      .update({
-        last_seen_at: knex.raw(`greatest(last_seen_at, ${seen('max', 'profile_id = ?')})`, [requesterId, input.now]),
-        first_seen_at: knex.raw(`least(first_seen_at, ${seen('min', 'profile_id = ?')})`, [requesterId, input.now]),
-        ...context,
-        updated_at: input.now,
-      })
-      .toSQL();
-  } else {
-    const ids = [...new Set(profileOf.values())];
-    touch = {
-      sql: `update ?? as p set last_seen_at = greatest(p.last_seen_at, coalesce(s.l, ?::bigint)),
-              first_seen_at = least(p.first_seen_at, coalesce(s.f, ?::bigint)), updated_at = ?
-            from (select ids.id, max(ev.occurred_at) as l, min(ev.occurred_at) as f
-                  from unnest(?::bigint[]) as ids(id) left join ev on ev.profile_id = ids.id
-                  group by ids.id) as s
-            where p.id = s.id`,
-      bindings: [TABLES.profiles, input.now, input.now, input.now, ids],
-    };
-  }
-  const result = await knex.raw(
-    `with ev as (${insertEvents.sql}),
-     r as (
-       insert into ?? (profile_id, event, day, count, value_sum)
-       select profile_id, name, to_char(to_timestamp(occurred_at::float8 / 1000) at time zone 'UTC', 'YYYY-MM-DD'),
-              count(*), coalesce(sum(value), 0)
-       from ev group by 1, 2, 3
-       on conflict (profile_id, event, day) do update
-         set count = ??.count + excluded.count, value_sum = ??.value_sum + excluded.value_sum
-     ),
-     a as (
-       insert into ?? (profile_id, day)
-       select distinct d.profile_id, d.day
-       from (values ${dayTuples.map(() => '(?::bigint, ?::bigint, ?)').join(', ')}) as d(profile_id, occurred_at, day)
-       join ev on ev.profile_id = d.profile_id and ev.occurred_at = d.occurred_at
-       on conflict (profile_id, day) do nothing
-     ),
-     t as (${touch.sql})
-     select profile_id, name, occurred_at, value from ev`,
-    [
-      ...insertEvents.bindings,
-      TABLES.rollups,
-      TABLES.rollups,
-      TABLES.rollups,
-      TABLES.activityDays,
-      ...dayTuples.flat(),
-      ...touch.bindings,
-    ] as Knex.RawBinding[]
-  );
-  const stored = returnedRows<{
-    profile_id: number | string;
-    name: string;
-    occurred_at: number | string;
-    value: number | string | null;
-  }>(result).map((row) => ({
-    profileId: Number(row.profile_id),
-    name: row.name,
-    occurredAt: Number(row.occurred_at),
-    value: row.value === null ? null : Number(row.value),
-  }));
-  if (stored.length) notifyStored(aggregate(stored, input.activityDay));
-  return {
-    stored: stored.length,
-    duplicates: rows.length - stored.length,
-    profileIds: [...new Set(profileOf.values())],
-  };
-}
-
-/**
  * Stores a validated batch: profiles created on first sight, events inserted (a repeated
  * messageId is skipped by the unique index), and only the rows actually inserted feed the
- * rollups, activity days and last-seen — all in one transaction (one statement on Postgres).
+ * rollups, activity days and last-seen — all in one transaction.
  */
 export async function ingestEvents(knex: Knex, input: IngestInput): Promise<IngestResult> {
-  if (
-    dialectOf(knex) === 'postgres' &&
-    input.rawEventsBefore === undefined &&
-    input.events.length > 0 &&
-    input.events.length <= INSERT_CHUNK
-  ) {
-    return ingestInOneStatement(knex, input);
-  }
   const written: { totals?: Aggregate } = {};
   const result = await knex.transaction(async (trx) => {
     const { rows, profileOf } = await eventRows(trx, input);
