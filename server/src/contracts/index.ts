@@ -79,7 +79,6 @@ export interface IdentifyRequest {
   /** API-token callers only: whom the traits are about. */
   userId?: number;
   anonymousId?: string;
-  context?: ClientContextInput;
 }
 
 export interface IdentifyResponse {
