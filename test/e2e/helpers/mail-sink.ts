@@ -21,6 +21,7 @@ export async function startMailSink(
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', () => undefined); // connection dropped mid-message
       stream.on('end', () => {
         const base = path.join(dir, `${Date.now()}-${++count}`);
         const to = (session.envelope.rcptTo || []).map((r) => r.address.toLowerCase());
@@ -30,6 +31,11 @@ export async function startMailSink(
         callback();
       });
     },
+  });
+  // A sender that drops its connection mid-session must not crash the test process
+  // (smtp-server re-emits connection errors on the server).
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
