@@ -151,8 +151,8 @@ test('an editor composes a campaign, previews it for a profile, sends a test tha
       { name: 'B', subject: 'Moin {{ traits.first_name }}' },
     ],
   });
-  // Fields of features not on the server are not sent for an ordinary campaign.
-  expect(stored.data).not.toHaveProperty('intelligentTiming');
+  // An ordinary campaign: intelligent timing stays off unless the editor ticks it.
+  expect(stored.data.intelligentTiming).toBe(false);
 
   // The live preview, rendered for the German visitor.
   await page.getByLabel('Profile ID').fill(String(profileId));

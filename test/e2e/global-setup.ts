@@ -44,6 +44,7 @@ export default async function globalSetup(): Promise<void> {
       DEMO_ADMIN_EMAIL: admin.email,
       DEMO_ADMIN_PASSWORD: admin.password,
       LOG_LEVEL: 'warn',
+      ADMIN_LOGIN_RATE_MAX: '100',
       SEGMENTS_SMTP_HOST: '127.0.0.1',
       SEGMENTS_SMTP_PORT: String(mail.port),
     },
