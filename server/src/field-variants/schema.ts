@@ -125,6 +125,8 @@ export function findSites(
   return sites;
 }
 
+const LOGICAL_GRAPHQL = new Set(['and', 'or', 'not']);
+
 /**
  * Query parameters that would reveal variants through which entries match or how they order:
  * `filters`/`sort` on a personalised field (at any depth, through relations and components),
@@ -150,11 +152,13 @@ export function personalisedQueryPaths(
       return;
     }
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-      if (key.startsWith('$')) {
+      const attribute = current.attributes[key];
+      // `$and`/`$or`/`$not` and operators (REST, document service); GraphQL spells the logical
+      // ones `and`/`or`/`not`.
+      if (key.startsWith('$') || (!attribute && LOGICAL_GRAPHQL.has(key))) {
         filters(value, current, `${path}.${key}`, depth + 1);
         continue;
       }
-      const attribute = current.attributes[key];
       if (isPersonalised(attribute)) out.push(`${path}.${key}`);
       else {
         const target = nextModel(attribute);

@@ -9,6 +9,7 @@ import { errors } from '@strapi/utils';
 import type { FieldError } from '../contracts';
 import { contentApiContext, markPersonalised, requestSegmentKeys } from '../personalization/enforce';
 import type { ExperimentDefinition } from '../personalization/experiment';
+import { useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
 import {
   FIELD_NAME,
   fieldOptions,
@@ -30,6 +31,15 @@ const FILE_UID = 'plugin::upload.file';
 const SEGMENT_UID = 'plugin::segments.segment';
 const WRITES = new Set(['create', 'update']);
 const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
+
+/** Filtering or sorting on a personalised field would tell a visitor what other segments see. */
+function refuseProbes(paths: string[]): void {
+  if (!paths.length) return;
+  const message = 'personalised fields cannot be used to filter or sort';
+  throw new errors.ValidationError(`${paths.join(', ')}: ${message}`, {
+    errors: paths.map((path) => ({ path, message })),
+  });
+}
 
 const getModelOf = (strapi: Core.Strapi) => (uid: string) =>
   strapi.getModel(uid as never) as unknown as ModelLike | undefined;
@@ -182,13 +192,7 @@ export function registerFieldVariants(strapi: Core.Strapi): void {
       const ctx = contentApiContext(strapi);
       const model = getModel(context.uid);
       const paths = ctx && model ? personalisedQueryPaths(context.params as never, model, getModel) : [];
-      if (paths.length) {
-        // Filtering or sorting on a personalised field would tell a visitor what other segments see.
-        const message = 'personalised fields cannot be used to filter or sort';
-        throw new errors.ValidationError(`${paths.join(', ')}: ${message}`, {
-          errors: paths.map((path) => ({ path, message })),
-        });
-      }
+      refuseProbes(paths);
     }
     const result = await next();
     if (!reaches(context.uid) || result === null || typeof result !== 'object') return result;
@@ -204,13 +208,6 @@ export function registerFieldVariants(strapi: Core.Strapi): void {
   });
 }
 
-type GraphqlMiddleware = (
-  resolve: (...args: unknown[]) => Promise<unknown>,
-  parent: unknown,
-  args: unknown,
-  context: unknown,
-  info: unknown
-) => Promise<unknown>;
 
 /**
  * GraphQL: every personalised attribute of every content type and component gets a resolver
@@ -221,26 +218,46 @@ export function registerFieldVariantsGraphql(strapi: Core.Strapi): void {
   const graphql = strapi.plugin('graphql');
   if (!graphql) return;
   const naming = graphql.service('utils').naming as { getTypeName(model: unknown): string };
-  const resolversConfig: Record<string, { middlewares: GraphqlMiddleware[] }> = {};
+  const entries: Array<[string, GraphqlMiddleware]> = [];
   const models = [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)];
   for (const model of models as unknown as ModelLike[]) {
     for (const [name, attribute] of Object.entries(model.attributes)) {
       if (!isPersonalised(attribute)) continue;
       const typeName = model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
       const site = { name: 'value', path: name, options: fieldOptions(attribute) };
-      resolversConfig[`${typeName}.${name}`] = {
-        middlewares: [
-          async (next, parent, args, context, info) => {
-            const raw = await next(parent, args, context, info);
-            const ctx = contentApiContext(strapi);
-            if (!ctx) return raw;
-            const holder = { value: raw };
-            await resolveSites(strapi, ctx, [{ ...site, holder }]);
-            return holder.value;
-          },
-        ],
-      };
+      entries.push([
+        `${typeName}.${name}`,
+        async (next, parent, args, context, info) => {
+          const raw = await next(parent, args, context, info);
+          const ctx = contentApiContext(strapi);
+          if (!ctx) return raw;
+          const holder = { value: raw };
+          await resolveSites(strapi, ctx, [{ ...site, holder }]);
+          return holder.value;
+        },
+      ]);
     }
   }
-  graphql.service('extension').use({ resolversConfig });
+  // Relation (and repeatable component) arguments are resolved by GraphQL's association resolver,
+  // which queries the database directly — the document-service check never sees them.
+  const reaches = reachCache(strapi, true);
+  const getModel = getModelOf(strapi);
+  for (const model of models as unknown as ModelLike[]) {
+    for (const [name, attribute] of Object.entries(model.attributes)) {
+      const targetUid =
+        attribute.type === 'relation' ? attribute.target : attribute.type === 'component' ? attribute.component : undefined;
+      const target = targetUid && reaches(targetUid) ? getModel(targetUid) : undefined;
+      if (!target) continue;
+      const typeName = model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
+      const guard: GraphqlMiddleware = async (next, parent, args, context, info) => {
+        if (contentApiContext(strapi)) {
+          const { filters, sort } = (args ?? {}) as { filters?: unknown; sort?: unknown };
+          refuseProbes(personalisedQueryPaths({ filters, sort }, target, getModel).map((path) => `${name}.${path}`));
+        }
+        return next(parent, args, context, info);
+      };
+      entries.push([`${typeName}.${name}`, guard], [`${typeName}.${name}_connection`, guard]);
+    }
+  }
+  useResolverMiddlewares(strapi, entries);
 }

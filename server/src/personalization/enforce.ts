@@ -11,6 +11,7 @@ import {
 } from './targeting';
 import { isApiTokenCaller } from '../utils/http';
 import { reachesPersonalised, type ModelLike as FieldModel } from '../field-variants/schema';
+import { useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
 
 /** Query parameter an API-token caller uses to see content as a member of one segment. */
 export const PREVIEW_PARAM = 'segmentsPreview';
@@ -155,14 +156,6 @@ export function registerPreviewParam(strapi: Core.Strapi): void {
   });
 }
 
-type GraphqlMiddleware = (
-  resolve: (...args: unknown[]) => Promise<unknown>,
-  parent: unknown,
-  args: unknown,
-  context: unknown,
-  info: unknown
-) => Promise<unknown>;
-
 /**
  * GraphQL's top-level queries go through the document service (and the middleware above), but
  * its relation resolvers load related entries straight from the query engine. Each relation
@@ -205,7 +198,7 @@ export function registerGraphqlEnforcement(strapi: Core.Strapi): void {
       return allowed(result as { id?: number | string }) ? result : null;
     };
 
-  const resolversConfig: Record<string, { middlewares: GraphqlMiddleware[] }> = {};
+  const entries: Array<[string, GraphqlMiddleware]> = [];
   const models = [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)];
   for (const model of models as unknown as ModelLike[]) {
     for (const [name, attribute] of Object.entries(model.attributes)) {
@@ -214,9 +207,8 @@ export function registerGraphqlEnforcement(strapi: Core.Strapi): void {
       const typeName =
         model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
       const middleware = keepVisible(attribute.target);
-      resolversConfig[`${typeName}.${name}`] = { middlewares: [middleware] };
-      resolversConfig[`${typeName}.${name}_connection`] = { middlewares: [middleware] };
+      entries.push([`${typeName}.${name}`, middleware], [`${typeName}.${name}_connection`, middleware]);
     }
   }
-  graphql.service('extension').use({ resolversConfig });
+  useResolverMiddlewares(strapi, entries);
 }

@@ -87,6 +87,26 @@ describe('per-segment field variants through GraphQL', () => {
     expect(probe.body.errors?.length ?? 0).toBeGreaterThan(0);
   });
 
+  // Relation arguments are resolved by GraphQL's association resolver, which reads the database
+  // directly (not through the document service): a filter there could test a variant's text.
+  it.each([
+    ['a filter on a relation', '{ pages { title articles(filters: { tagline: { contains: "vip" } }) { title } } }'],
+    ['an or-group on a relation', '{ pages { title articles(filters: { or: [{ tagline: { contains: "vip" } }] }) { title } } }'],
+    ['a not-group on a relation', '{ pages { title articles(filters: { not: { tagline: { contains: "vip" } } }) { title } } }'],
+    ['a sort on a relation', '{ pages { title articles(sort: ["tagline:asc"]) { title } } }'],
+    ['a filter on a relation connection', '{ pages { title articles_connection(filters: { tagline: { contains: "vip" } }) { nodes { title } } } }'],
+  ])('refuses %s on a personalised field', async (_label, probeQuery) => {
+    const probe = await request(app().server).post('/graphql').set(nobody).send({ query: probeQuery });
+    expect(probe.body.errors?.[0]?.message).toMatch(/personalised fields cannot be used to filter or sort/);
+    expect(JSON.stringify(probe.body)).not.toContain('linked');
+  });
+
+  it('still answers relation filters on plain fields', async () => {
+    const res = await gql('{ pages { articles(filters: { title: { eq: "linked" } }) { title tagline } } }', nobody);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.pages[0].articles).toEqual([{ title: 'linked', tagline: 'tag default' }]);
+  });
+
   it('lets an API-token caller preview as a segment', async () => {
     const token = await apiToken(app());
     const res = await gql('{ pages { headline } }', { Authorization: `Bearer ${token}` }, '/graphql?segmentsPreview=vip');
