@@ -12,6 +12,7 @@ import {
 import { isApiTokenCaller } from '../utils/http';
 import { reachesPersonalised, type ModelLike as FieldModel } from '../field-variants/schema';
 import { useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
+import { hiddenRowIds } from './hidden-entries';
 
 /** Query parameter an API-token caller uses to see content as a member of one segment. */
 export const PREVIEW_PARAM = 'segmentsPreview';
@@ -118,7 +119,11 @@ export function registerTargetingEnforcement(strapi: Core.Strapi): void {
       return next();
     }
 
-    if (enabled) params.filters = andFilter(params.filters, filter);
+    if (enabled) {
+      const hidden = await hiddenRowIds(strapi, context.uid, await requestSegmentKeys(strapi, ctx));
+      const visible = hidden === null ? filter : hidden.length ? { id: { $notIn: hidden } } : null;
+      if (visible) params.filters = andFilter(params.filters, visible);
+    }
     if (params.populate !== undefined) {
       params.populate = restrictPopulate(params.populate, model, getModel, filter);
     }
