@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run demo`: builds the plugin and the playground (admin panel included), starts MailDev (an
- * SMTP server with a web inbox), then Strapi on http://localhost:1337 (PORT honoured) with
+ * `npm run demo`: builds the plugin, starts MailDev (an SMTP server with a web inbox), builds the
+ * playground (admin panel included) and, as soon as its server code is compiled and while its admin
+ * panel still bundles, starts Strapi on http://localhost:1337 (PORT honoured) with
  * SEGMENTS_DEMO=true, which creates the demo super admin if missing and seeds the demo shop
  * idempotently (playground/src/demo.ts: CDNOW purchases, 2,000 app users, segments, banners, an
  * experiment, campaigns); then the storefront page (scripts/storefront-server.js) when present.
@@ -108,12 +109,7 @@ async function main() {
   }
   const timings = [`plugin build ${seconds(t)}`];
 
-  step('2/5 building the playground app and its admin panel…');
-  t = Date.now();
-  await buildPlayground();
-  timings.push(`admin build ${seconds(t)}`);
-
-  step('3/5 starting MailDev (SMTP + web inbox)…');
+  step('2/5 starting MailDev (SMTP + web inbox)…');
   const mail = await startMailDev();
 
   // Ctrl-C at any point: stop Strapi gracefully (scripts/playground.js also forwards the signal
@@ -131,26 +127,45 @@ async function main() {
     });
   }
 
-  step(`4/5 starting Strapi on port ${port} (SQLite database: ${dbLabel}); the first run seeds the demo shop…`);
+  // Strapi boots (and seeds the shop, ~35 s on a fresh database) as soon as the playground's
+  // server code is compiled, while its admin panel is still bundling: the two overlap.
+  const startStrapi = () => {
+    step(`4/5 starting Strapi on port ${port} (SQLite database: ${dbLabel}) while the admin panel builds; the first run seeds the demo shop…`);
+    const bootStarted = Date.now();
+    return startPlayground({
+      port,
+      host: process.env.HOST || '0.0.0.0',
+      dbFile,
+      output: 'inherit',
+      env: {
+        SEGMENTS_DEMO: 'true',
+        DEMO_ADMIN_EMAIL: email,
+        DEMO_ADMIN_PASSWORD: password,
+        LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+        SEGMENTS_SMTP_HOST: '127.0.0.1',
+        SEGMENTS_SMTP_PORT: String(mail.smtpPort),
+        SEGMENTS_EMAIL_FROM: 'Demo Shop <news@shop.test>',
+      },
+      // The first boot imports ~120,000 events before Strapi answers.
+      timeoutMs: 600_000,
+    }).then((running) => {
+      timings.push(`Strapi boot + seeding ${seconds(bootStarted)}`);
+      return running;
+    });
+  };
+
+  step('3/5 building the playground app and its admin panel…');
   t = Date.now();
-  server = await startPlayground({
-    port,
-    host: process.env.HOST || '0.0.0.0',
-    dbFile,
-    output: 'inherit',
-    env: {
-      SEGMENTS_DEMO: 'true',
-      DEMO_ADMIN_EMAIL: email,
-      DEMO_ADMIN_PASSWORD: password,
-      LOG_LEVEL: process.env.LOG_LEVEL || 'info',
-      SEGMENTS_SMTP_HOST: '127.0.0.1',
-      SEGMENTS_SMTP_PORT: String(mail.smtpPort),
-      SEGMENTS_EMAIL_FROM: 'Demo Shop <news@shop.test>',
+  let strapiStarting = null;
+  await buildPlayground({
+    onServerReady: () => {
+      strapiStarting = startStrapi();
+      // Awaited below; a boot failure while the admin still builds must not be an unhandled rejection.
+      strapiStarting.catch(() => {});
     },
-    // The first boot imports ~160,000 events before Strapi answers.
-    timeoutMs: 600_000,
   });
-  timings.push(`Strapi boot + seeding ${seconds(t)}`);
+  timings.push(`app + admin build ${seconds(t)}`);
+  server = await strapiStarting;
 
   // The storefront page is its own module (scripts/storefront-server.js); older checkouts lack it.
   const storefrontModule = path.join(__dirname, 'storefront-server.js');

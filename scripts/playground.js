@@ -34,8 +34,13 @@ function log(message) {
 
 /** Runs a command to completion; rejects with its exit code (and output tail when piped). */
 function run(command, args, options = {}) {
+  const { onOutput, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', ...options });
+    const child = spawn(command, args, { stdio: 'inherit', ...spawnOptions });
+    if (onOutput) {
+      child.stdout?.setEncoding('utf8').on('data', (text) => onOutput(text, process.stdout));
+      child.stderr?.setEncoding('utf8').on('data', (text) => onOutput(text, process.stderr));
+    }
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
@@ -48,13 +53,21 @@ function run(command, args, options = {}) {
  * `strapi build` in playground/: compiles the app's TypeScript and bundles the admin panel with
  * the plugin's admin code. Skipped when SKIP_PLAYGROUND_BUILD=1 (then an existing build is
  * required). Resolves with the duration in milliseconds (0 when skipped).
+ *
+ * `onServerReady`, when given, is called as soon as the server side is built (TypeScript compiled
+ * and the build context made — `strapi build` prints a line after each), while the admin panel is
+ * still bundling: from then on the build only writes into dist/build, so Strapi may boot from
+ * dist/ alongside it (the demo seeds its shop meanwhile). The admin build folder is created first
+ * because Strapi picks the folder it serves the admin from once, at boot. If the marker lines never
+ * show (another Strapi version), it is called when the whole build is done.
  */
-async function buildPlayground({ env = {} } = {}) {
+async function buildPlayground({ env = {}, onServerReady } = {}) {
   if (process.env.SKIP_PLAYGROUND_BUILD === '1') {
     if (!fs.existsSync(path.join(ADMIN_BUILD_DIR, 'index.html'))) {
       throw new Error(`SKIP_PLAYGROUND_BUILD=1 but there is no admin build at ${ADMIN_BUILD_DIR}`);
     }
     log('SKIP_PLAYGROUND_BUILD=1: using the existing build in playground/dist');
+    onServerReady?.();
     return 0;
   }
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'index.js'))) {
@@ -62,10 +75,31 @@ async function buildPlayground({ env = {} } = {}) {
   }
   log('building the playground (TypeScript + admin panel) with `strapi build` — about a minute…');
   const started = Date.now();
+  let serverReady = false;
+  let recent = '';
+  const announceServerReady = () => {
+    if (serverReady || !onServerReady) return;
+    serverReady = true;
+    fs.mkdirSync(ADMIN_BUILD_DIR, { recursive: true });
+    onServerReady();
+  };
   await run(process.execPath, [strapiCli(), 'build'], {
     cwd: PLAYGROUND_DIR,
     env: { ...process.env, NODE_ENV: 'production', ...env },
+    ...(onServerReady
+      ? {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          // Its progress lines (ora) go to stderr.
+          onOutput: (text, stream) => {
+            stream.write(text);
+            // Chunks may split a line: look at the tail of what came so far.
+            recent = (recent + text).slice(-400);
+            if (/✔ Building build context/.test(recent)) announceServerReady();
+          },
+        }
+      : {}),
   });
+  announceServerReady();
   const ms = Date.now() - started;
   log(`playground built in ${(ms / 1000).toFixed(1)} s`);
   return ms;

@@ -18,7 +18,10 @@ const registries = new WeakMap<Core.Strapi, Map<string, GraphqlMiddleware[]>>();
  * the same relation field would silently replace each other's middleware. The config is built
  * lazily, when GraphQL generates its schema (after every module has registered).
  */
-export function useResolverMiddlewares(strapi: Core.Strapi, entries: Array<[string, GraphqlMiddleware]>): void {
+export function useResolverMiddlewares(
+  strapi: Core.Strapi,
+  entries: Array<[string, GraphqlMiddleware]>
+): void {
   const graphql = strapi.plugin('graphql');
   if (!graphql || !entries.length) return;
   let registry = registries.get(strapi);
@@ -27,8 +30,11 @@ export function useResolverMiddlewares(strapi: Core.Strapi, entries: Array<[stri
     registry = fields;
     registries.set(strapi, fields);
     graphql.service('extension').use(() => ({
-      resolversConfig: Object.fromEntries([...fields].map(([field, middlewares]) => [field, { middlewares }])),
+      resolversConfig: Object.fromEntries(
+        [...fields].map(([field, middlewares]) => [field, { middlewares }])
+      ),
     }));
   }
-  for (const [field, middleware] of entries) registry.set(field, [...(registry.get(field) ?? []), middleware]);
+  for (const [field, middleware] of entries)
+    registry.set(field, [...(registry.get(field) ?? []), middleware]);
 }

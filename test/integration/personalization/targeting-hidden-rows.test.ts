@@ -20,7 +20,10 @@ describe('targeting: hidden-row ids and the relation-filter fallback', () => {
       .get('/api/articles?pagination[pageSize]=100&sort=title')
       .set(headers)
       .expect(200);
-    return { titles: res.body.data.map((a: { title: string }) => a.title), total: res.body.meta.pagination.total };
+    return {
+      titles: res.body.data.map((a: { title: string }) => a.title),
+      total: res.body.meta.pagination.total,
+    };
   };
 
   beforeAll(async () => {
@@ -50,9 +53,21 @@ describe('targeting: hidden-row ids and the relation-filter fallback', () => {
     const { strapi } = app();
     // Bulk rows straight into the tables (the document service would take minutes for this many).
     const meta = strapi.db.metadata.get(ARTICLE as never);
-    const join = (meta.attributes as Record<string, { joinTable?: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } } }>)
-      .segmentsTargets.joinTable!;
-    const others = await strapi.db.query('plugin::segments.segment').findOne({ where: { documentId: othersId } });
+    const join = (
+      meta.attributes as Record<
+        string,
+        {
+          joinTable?: {
+            name: string;
+            joinColumn: { name: string };
+            inverseJoinColumn: { name: string };
+          };
+        }
+      >
+    ).segmentsTargets.joinTable!;
+    const others = await strapi.db
+      .query('plugin::segments.segment')
+      .findOne({ where: { documentId: othersId } });
     const now = new Date();
     const rows = Array.from({ length: MAX_HIDDEN_IDS }, (_, i) => ({
       document_id: `bulkhidden${String(i).padStart(14, '0')}`,
@@ -62,11 +77,18 @@ describe('targeting: hidden-row ids and the relation-filter fallback', () => {
       published_at: now,
     }));
     const knex = strapi.db.connection;
-    for (let i = 0; i < rows.length; i += 200) await knex(meta.tableName).insert(rows.slice(i, i + 200));
-    const ids = (await knex(meta.tableName).where('title', 'like', 'z-others-%').select('id')) as Array<{ id: number }>;
+    for (let i = 0; i < rows.length; i += 200)
+      await knex(meta.tableName).insert(rows.slice(i, i + 200));
+    const ids = (await knex(meta.tableName)
+      .where('title', 'like', 'z-others-%')
+      .select('id')) as Array<{ id: number }>;
     expect(ids).toHaveLength(MAX_HIDDEN_IDS);
-    const links = ids.map(({ id }) => ({ [join.joinColumn.name]: id, [join.inverseJoinColumn.name]: others.id }));
-    for (let i = 0; i < links.length; i += 200) await knex(join.name).insert(links.slice(i, i + 200));
+    const links = ids.map(({ id }) => ({
+      [join.joinColumn.name]: id,
+      [join.inverseJoinColumn.name]: others.id,
+    }));
+    for (let i = 0; i < links.length; i += 200)
+      await knex(join.name).insert(links.slice(i, i + 200));
 
     expect(await hiddenRowIds(strapi, ARTICLE, [])).toBeNull();
     expect(await list(nobody)).toEqual({ titles: ['a-public'], total: 1 });
