@@ -23,3 +23,19 @@ export const exposuresMigration: Migration = {
     });
   },
 };
+
+/**
+ * A counter per cached content family (`placements`), bumped after every banner or experiment
+ * write on any instance: instances compare it with the version their cache was loaded at, so a
+ * change is seen everywhere at the next request instead of after a cache lifetime.
+ */
+export const contentVersionsMigration: Migration = {
+  version: 31,
+  name: 'content versions',
+  async up(db) {
+    await db.schema.createTable(TABLES.contentVersions, (t) => {
+      t.string('key', 32).primary();
+      t.bigInteger('version').notNullable();
+    });
+  },
+};

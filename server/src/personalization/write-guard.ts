@@ -22,7 +22,7 @@ export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
     if (READS.has(context.action)) return next();
     if (context.action !== 'create' && context.action !== 'update') {
       const result = await next();
-      invalidatePlacements(strapi);
+      await invalidatePlacements(strapi);
       return result;
     }
     const params = context.params as { documentId?: string; data?: Record<string, unknown> };
@@ -41,7 +41,7 @@ export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
       );
     }
     const result = await next();
-    invalidatePlacements(strapi);
+    await invalidatePlacements(strapi);
     return result;
   });
 }
@@ -69,9 +69,13 @@ async function refuseDeletingTargetedSegment(strapi: Core.Strapi, documentId: st
 
 const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 
-/** Placements cache published banners and experiments: any write drops that cache. */
-function invalidatePlacements(strapi: Core.Strapi): void {
-  strapi.plugin('segments').service('personalization').invalidatePlacements();
+/**
+ * Placements cache published banners and experiments: any write drops that cache here and bumps
+ * the version every instance checks (after the write, so nobody reloads the old content under the
+ * new version).
+ */
+function invalidatePlacements(strapi: Core.Strapi): Promise<void> {
+  return strapi.plugin('segments').service('personalization').invalidatePlacements();
 }
 
 async function experimentWriteProblems(

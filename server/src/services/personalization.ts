@@ -16,6 +16,7 @@ import {
 import { requestSegmentKeys } from '../personalization/enforce';
 import { TABLES } from '../store/tables';
 import { getService } from '../utils/get-service';
+import { bumpContentVersion, readContentVersion } from '../personalization/content-version';
 
 export const BANNER_UID = 'plugin::segments.banner';
 export const EXPERIMENT_UID = 'plugin::segments.experiment';
@@ -92,20 +93,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /**
-   * Published banners and the running experiment of a placement, per locale, cached for a few
-   * seconds and dropped on every banner or experiment write on this instance (other instances
-   * see a change within PLACEMENT_TTL_MS). Loaded outside the request context: targeting is
-   * applied per visitor in memory, so one cached list serves everyone.
+   * Published banners and the running experiment of a placement, per locale, cached and reused
+   * while the `placements` content version (bumped after every banner or experiment write, on any
+   * instance) is unchanged: one primary-key read per request instead of the banners query, and no
+   * instance serves a banner after its targeting changed. PLACEMENT_TTL_MS bounds what the
+   * version does not see (a media file replaced in the Media Library, a write straight to the
+   * database). Loaded outside the request context: targeting is applied per visitor in memory, so
+   * one cached list serves everyone.
    */
-  const PLACEMENT_TTL_MS = 5_000;
+  const PLACEMENT_TTL_MS = 60_000;
+  const PLACEMENTS_VERSION = 'placements';
   const placementCache = new Map<
     string,
-    { at: number; value: Promise<{ banners: StoredBanner[]; experiment: ExperimentDefinition | null }> }
+    {
+      at: number;
+      version: number;
+      value: Promise<{ banners: StoredBanner[]; experiment: ExperimentDefinition | null }>;
+    }
   >();
-  function placementContent(placement: string, locale: string | undefined) {
+  async function placementContent(placement: string, locale: string | undefined) {
     const key = `${placement}\u0000${locale ?? ''}`;
+    const version = await readContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
     const hit = placementCache.get(key);
-    if (hit && Date.now() - hit.at < PLACEMENT_TTL_MS) return hit.value;
+    if (hit && hit.version === version && Date.now() - hit.at < PLACEMENT_TTL_MS) return hit.value;
     const value = (async () => {
       let banners: StoredBanner[] = [];
       await strapi.requestContext.run({} as never, async () => {
@@ -121,7 +131,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { banners, experiment: experiment ?? null };
     })();
     value.catch(() => placementCache.delete(key));
-    placementCache.set(key, { at: Date.now(), value });
+    placementCache.set(key, { at: Date.now(), version, value });
     if (placementCache.size > 1000) placementCache.delete(placementCache.keys().next().value as string);
     return value;
   }
@@ -133,9 +143,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** A banner or experiment changed: the next placement request reloads. */
-    invalidatePlacements(): void {
+    /** A banner or experiment changed: every instance's next placement request reloads. */
+    async invalidatePlacements(): Promise<void> {
       placementCache.clear();
+      await bumpContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
     },
 
     async visitorOf(ctx: Context): Promise<VisitorState> {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { TABLES } from './tables';
 import { leasesMigration } from '../scheduler/migration';
 import { membershipsMigration } from '../segments/migration';
-import { exposuresMigration } from '../personalization/migration';
+import { contentVersionsMigration, exposuresMigration } from '../personalization/migration';
 import { campaignsMigration } from '../campaigns/migration';
 import { triggersMigration } from '../campaigns/triggers-migration';
 import { analyticsMigration } from '../analytics/migration';
@@ -117,6 +117,7 @@ export const MIGRATIONS: Migration[] = [
   campaignsMigration,
   triggersMigration,
   exposuresMigration,
+  contentVersionsMigration,
   analyticsMigration,
 ];
 

@@ -22,4 +22,5 @@ export const TABLES = {
   analyticsFirstDays: 'segments_analytics_first_days',
   analyticsRetention: 'segments_analytics_retention',
   analyticsState: 'segments_analytics_state',
+  contentVersions: 'segments_content_versions',
 } as const;

@@ -145,4 +145,18 @@ describe('GET /api/segments/placements/:placement', () => {
     const count = await strapi.db.query(BANNER as never).count({ where: { title: 'bad window' } });
     expect(count).toBe(0);
   });
+  it("sees another instance's banner change at its next request (the shared content version)", async () => {
+    const { knex, strapi } = app();
+    await strapi.documents(BANNER as never).create({
+      data: { placement: 'side-slot', title: 'side-v1', ctaLabel: 'Go', ctaUrl: '/go' } as never,
+      status: 'published',
+    } as never);
+    expect(await titleOf('side-slot', nobody)).toBe('side-v1');
+    // Another instance's write, as this instance sees it: rows change in the database, and this
+    // instance's own write hook never runs.
+    await knex('segments_banners').where({ placement: 'side-slot' }).update({ title: 'side-v2' });
+    expect(await titleOf('side-slot', nobody)).toBe('side-v1'); // served from this instance's cache
+    await knex('segments_content_versions').where({ key: 'placements' }).increment('version', 1);
+    expect(await titleOf('side-slot', nobody)).toBe('side-v2');
+  });
 });
