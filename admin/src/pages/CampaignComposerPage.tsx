@@ -285,8 +285,8 @@ const CampaignComposerPage = () => {
   const [errors, setErrors] = useState<FieldError[]>([]);
   // Template errors of the live preview, shown on the variant field they come from.
   const [liveErrors, setLiveErrors] = useState<FieldError[]>([]);
-  // The variant last edited: the preview follows it.
-  const [editedVariant, setEditedVariant] = useState(0);
+  // The variant last edited (a new object per edit): the preview follows it.
+  const [editedVariant, setEditedVariant] = useState({ index: 0 });
   const [busy, setBusy] = useState<string | null>(null);
 
   const set = useCallback(
@@ -294,7 +294,7 @@ const CampaignComposerPage = () => {
     []
   );
   const setVariant = (i: number, patch: Partial<CampaignVariant>) => {
-    setEditedVariant(i);
+    setEditedVariant({ index: i });
     setForm((f) => ({
       ...f,
       variants: f.variants.map((v, j) => (j === i ? { ...v, ...patch } : v)),
@@ -1137,7 +1137,7 @@ const PreviewPanel = ({
   documentId: string | null;
   name: string;
   variants: CampaignVariant[];
-  editedVariant: number;
+  editedVariant: { index: number };
   segment: SegmentSummary | null;
   dirty: boolean;
   canPreview: boolean;
@@ -1172,7 +1172,7 @@ const PreviewPanel = ({
     parsedProfile !== null && (!Number.isInteger(parsedProfile) || parsedProfile < 1);
 
   // Editing a variant previews that variant.
-  useEffect(() => setVariant(editedVariant), [editedVariant]);
+  useEffect(() => setVariant(editedVariant.index), [editedVariant]);
 
   const variantIndex = Math.min(variant, Math.max(0, variants.length - 1));
   const current = variants[variantIndex];
