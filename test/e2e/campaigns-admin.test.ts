@@ -149,6 +149,8 @@ test('an editor composes a campaign, previews it for a profile, sends a test tha
   await expectVisible(page.getByTestId('preview-error'), 'the template error on the preview');
   expect(await page.getByTestId('preview-error').textContent()).toMatch(/^variant\.subject: Liquid: /);
   await expectVisible(variant.getByText(/^Liquid: /), 'the template error on the subject field');
+  // B's render is not passed off as A's.
+  expect(await page.getByTestId('preview-subject').count()).toBe(0);
   await shot(page, 'campaign-live-preview-error.png');
   // Typed key by key (a request per pause; only the latest answer is shown).
   await variant.getByLabel('Subject').pressSequentially(' }}', { delay: 50 });

@@ -1150,7 +1150,7 @@ const PreviewPanel = ({
   const [variant, setVariant] = useState(0);
   const [profileId, setProfileId] = useState('');
   const [sample, setSample] = useState<PreviewResult['sample']>([]);
-  const [preview, setPreview] = useState<RenderedPreview | null>(null);
+  const [preview, setPreview] = useState<(RenderedPreview & { variant: number }) | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [to, setTo] = useState('');
@@ -1192,7 +1192,7 @@ const PreviewPanel = ({
         (p) => {
           // Only the latest request's answer is shown; older ones arrive out of order.
           if (!latest.isLatest(id)) return;
-          setPreview(p);
+          setPreview({ ...p, variant: variantIndex });
           setPreviewError(null);
           onFieldErrors([]);
           setLoading(false);
@@ -1289,8 +1289,8 @@ const PreviewPanel = ({
                 </Typography>
               )}
             </Box>
-            {preview && (
-              // The last good render stays, dimmed, while the template has an error.
+            {preview && (!previewError || preview.variant === variantIndex) && (
+              // The last good render of this variant stays, dimmed, while its template has an error.
               <Flex
                 direction="column"
                 alignItems="stretch"
