@@ -127,6 +127,18 @@ describe('campaigns: live preview of unsaved content', () => {
     expect(JSON.stringify(include.body)).not.toContain('strapi-plugin-segments');
   });
 
+  it('the saved preview also answers 400 naming the variant field for a render-time failure', async () => {
+    // `include` parses (so the save accepts it) but finds no template: server files are not read.
+    const created = await admin('post', '/campaigns').send({
+      data: { name: 'Include', segmentKey: 'live', variants: [{ name: 'A', subject: 's', html: '<p>{% include "package.json" %}</p>' }] },
+    });
+    expect(created.status).toBe(200);
+    const res = await admin('post', `/campaigns/${created.body.data.documentId}/preview`).send({});
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual(['variants.0.html']);
+    expect(JSON.stringify(res.body)).not.toContain('strapi-plugin-segments');
+  });
+
   const badInputs: Array<[string, number, string, unknown]> = [
     ['no variant', 400, 'variant', {}],
     ['subject missing', 400, 'variant.subject', { variant: { html: '<p>x</p>' } }],
