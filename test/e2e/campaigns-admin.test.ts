@@ -57,6 +57,17 @@ async function expectText(locator: Locator, text: string, what: string): Promise
   throw new Error(`${what}: expected "${text}", still "${last}" after 30 s`);
 }
 
+async function expectSrcdoc(frame: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await frame.getAttribute('srcdoc').catch(() => '')) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the preview frame: expected "${text}", still ${JSON.stringify(last.slice(0, 300))} after 30 s`);
+}
+
 /** A storefront visitor in the demo segment "germany", through the real content API. */
 async function germanVisitor(): Promise<number> {
   const headers = {
@@ -108,9 +119,8 @@ test('an editor composes a campaign, previews it for a profile, sends a test tha
   await page.getByRole('option', { name: 'Visitors in Germany (germany)' }).click();
   const variant = page.getByTestId('variant-0');
   await variant.getByLabel('Subject').fill('Hallo {{ traits.first_name }}');
-  await variant
-    .getByLabel('HTML body')
-    .fill('<p>Hi {{ traits.first_name }}, welcome to the shop.</p>');
+  // A first draft of the body; the final one is typed below while the preview watches.
+  await variant.getByLabel('HTML body').fill('<p>Draft body</p>');
   // A second variant takes half of the recipients (after a 10% holdout).
   await page.getByRole('button', { name: 'Add variant' }).click();
   const second = page.getByTestId('variant-1');
@@ -127,6 +137,39 @@ test('an editor composes a campaign, previews it for a profile, sends a test tha
   await page.keyboard.press('Space');
   await expectVisible(page.getByLabel('Quiet from'), 'the quiet-hours fields');
   await shot(page, 'campaign-composer.png');
+
+  // The live preview, before the campaign was ever saved: it follows the variant being edited
+  // and renders the editor's current text for the chosen profile.
+  await page.getByLabel('Profile ID').fill(String(profileId));
+  await expectText(page.getByTestId('preview-subject'), 'Moin Greta', 'the unsaved subject of B');
+  const frame = page.getByTestId('preview-frame');
+  expect(await frame.getAttribute('srcdoc')).toContain('<p>Moin!</p>');
+  // A template error shows on the preview and on the faulty field; the page keeps working.
+  await variant.getByLabel('Subject').fill('Hallo {{ traits.first_name');
+  await expectVisible(page.getByTestId('preview-error'), 'the template error on the preview');
+  expect(await page.getByTestId('preview-error').textContent()).toMatch(/^variant\.subject: Liquid: /);
+  await expectVisible(variant.getByText(/^Liquid: /), 'the template error on the subject field');
+  // B's render is not passed off as A's.
+  expect(await page.getByTestId('preview-subject').count()).toBe(0);
+  await shot(page, 'campaign-live-preview-error.png');
+  // Typed key by key (a request per pause; only the latest answer is shown).
+  await variant.getByLabel('Subject').pressSequentially(' }}', { delay: 50 });
+  await expectText(page.getByTestId('preview-subject'), 'Hallo Greta', 'the subject typed into A');
+  await page.getByTestId('preview-error').waitFor({ state: 'detached' });
+  expect(await variant.getByText(/^Liquid: /).count()).toBe(0);
+  await variant
+    .getByLabel('HTML body')
+    .fill('<p>Hi {{ traits.first_name }}, welcome to the shop.</p>');
+  await expectSrcdoc(frame, 'Hi Greta, welcome to the shop.');
+  expect(await frame.getAttribute('srcdoc')).not.toContain('Draft body');
+  // Nothing was saved for it.
+  expect(page.url()).toBe(`${server.url}/admin/plugins/segments/campaigns/new`);
+  const list = await api.call<{ data: Array<{ name: string }> }>(
+    'GET',
+    '/segments/campaigns?pageSize=100'
+  );
+  expect(list.data.map((c) => c.name)).not.toContain(`Welcome ${run}`);
+  await shot(page, 'campaign-live-preview.png');
 
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(
@@ -157,8 +200,9 @@ test('an editor composes a campaign, previews it for a profile, sends a test tha
   // The live preview, rendered for the German visitor.
   await page.getByLabel('Profile ID').fill(String(profileId));
   await expectText(page.getByTestId('preview-subject'), 'Hallo Greta', 'the rendered subject');
-  const frame = page.getByTestId('preview-frame');
-  expect(await frame.getAttribute('srcdoc')).toContain('Hi Greta, welcome to the shop.');
+  expect(await page.getByTestId('preview-frame').getAttribute('srcdoc')).toContain(
+    'Hi Greta, welcome to the shop.'
+  );
   await shot(page, 'campaign-preview.png');
 
   // Send a test: it arrives at the SMTP sink, rendered for that profile.
@@ -255,6 +299,7 @@ test('an editor without campaign permissions can neither see nor call campaign a
     ['POST', `/segments/campaigns/${campaignId}/cancel`],
     ['POST', `/segments/campaigns/${campaignId}/test`],
     ['POST', `/segments/campaigns/${campaignId}/preview`],
+    ['POST', '/segments/campaigns/render'],
   ];
   for (const [method, route] of routes) {
     expect({ method, route, status: await limited.status(method, route) }).toEqual({

@@ -6,6 +6,7 @@ import type {
   Campaign,
   CampaignInput,
   RenderedPreview,
+  RenderDraftRequest,
   DataEnvelope,
   ExperimentResults,
   FieldError,
@@ -143,6 +144,10 @@ export function useSegmentsApi() {
             profileId === null ? { variant } : { variant, profileId }
           )
         ).data.data,
+      /** The live preview of unsaved content (campaigns.manage); writes nothing. */
+      renderCampaignDraft: async (body: RenderDraftRequest): Promise<RenderedPreview> =>
+        (await post<DataEnvelope<RenderedPreview>>(`/${PLUGIN_ID}/campaigns/render`, body)).data
+          .data,
       sendTest: async (
         documentId: string,
         to: string,

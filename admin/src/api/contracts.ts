@@ -178,7 +178,15 @@ export interface Campaign extends CampaignInput {
   metrics?: CampaignListMetrics;
 }
 
-/** POST /campaigns/:documentId/preview */
+/** POST /campaigns/render: the composer's unsaved variant, rendered for a profile. */
+export interface RenderDraftRequest {
+  variant: { name: string; subject: string; preheader: string | null; html: string; text: string | null };
+  name: string;
+  documentId?: string;
+  profileId?: number;
+}
+
+/** POST /campaigns/:documentId/preview, POST /campaigns/render */
 export interface RenderedPreview {
   subject: string;
   html: string;

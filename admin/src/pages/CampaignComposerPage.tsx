@@ -52,6 +52,7 @@ import {
   type Form,
 } from '../utils/campaignForm';
 import { useCan } from '../utils/useCan';
+import { latestOnly, renderDraftRequest, variantFieldErrors } from '../utils/livePreview';
 import { useT, type T } from '../utils/useT';
 import { scheduleSummary, StatusBadge } from './CampaignsListPage';
 import { SendHourPreview } from '../components/SendHourPreview';
@@ -282,17 +283,23 @@ const CampaignComposerPage = () => {
   const [segments, setSegments] = useState<SegmentSummary[]>([]);
   const [failed, setFailed] = useState(false);
   const [errors, setErrors] = useState<FieldError[]>([]);
+  // Template errors of the live preview, shown on the variant field they come from.
+  const [liveErrors, setLiveErrors] = useState<FieldError[]>([]);
+  // The variant last edited (a new object per edit): the preview follows it.
+  const [editedVariant, setEditedVariant] = useState({ index: 0 });
   const [busy, setBusy] = useState<string | null>(null);
 
   const set = useCallback(
     <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value })),
     []
   );
-  const setVariant = (i: number, patch: Partial<CampaignVariant>) =>
+  const setVariant = (i: number, patch: Partial<CampaignVariant>) => {
+    setEditedVariant({ index: i });
     setForm((f) => ({
       ...f,
       variants: f.variants.map((v, j) => (j === i ? { ...v, ...patch } : v)),
     }));
+  };
 
   const adopt = useCallback((c: Campaign) => {
     setCampaign(c);
@@ -313,7 +320,9 @@ const CampaignComposerPage = () => {
   const editable = canManage && EDITABLE.includes(status);
 
   const errorFor = (path: string) => {
-    const hit = errors.find((e) => e.path === path || e.path.startsWith(`${path}.`));
+    const hit = [...errors, ...liveErrors].find(
+      (e) => e.path === path || e.path.startsWith(`${path}.`)
+    );
     if (!hit) return undefined;
     return hit.path === path ? hit.message : `${hit.path.slice(path.length + 1)}: ${hit.message}`;
   };
@@ -1084,12 +1093,14 @@ const CampaignComposerPage = () => {
           <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
             <PreviewPanel
               documentId={documentId ?? null}
+              name={form.name}
               variants={form.variants}
+              editedVariant={editedVariant}
               segment={segments.find((s) => s.key === form.segmentKey) ?? null}
               dirty={dirty}
-              version={savedBody}
               canPreview={canManage}
               canSend={canSend}
+              onFieldErrors={setLiveErrors}
             />
           </Grid.Item>
         </Grid.Root>
@@ -1108,23 +1119,30 @@ const profileLabel = (t: T, p: PreviewResult['sample'][number]) => {
   });
 };
 
-/** The rendered e-mail for a chosen profile and variant (of the saved campaign), and send test. */
+/**
+ * The live preview: the editor's current (unsaved) variant rendered by the server for a chosen
+ * profile, re-rendered 400 ms after each edit, variant or profile change; and send test.
+ */
 const PreviewPanel = ({
   documentId,
+  name,
   variants,
+  editedVariant,
   segment,
   dirty,
-  version,
   canPreview,
   canSend,
+  onFieldErrors,
 }: {
   documentId: string | null;
+  name: string;
   variants: CampaignVariant[];
+  editedVariant: { index: number };
   segment: SegmentSummary | null;
   dirty: boolean;
-  version: string;
   canPreview: boolean;
   canSend: boolean;
+  onFieldErrors: (errors: FieldError[]) => void;
 }) => {
   const t = useT();
   const api = useSegmentsApi();
@@ -1132,7 +1150,7 @@ const PreviewPanel = ({
   const [variant, setVariant] = useState(0);
   const [profileId, setProfileId] = useState('');
   const [sample, setSample] = useState<PreviewResult['sample']>([]);
-  const [preview, setPreview] = useState<RenderedPreview | null>(null);
+  const [preview, setPreview] = useState<(RenderedPreview & { variant: number }) | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [to, setTo] = useState('');
@@ -1153,48 +1171,44 @@ const PreviewPanel = ({
   const profileInvalid =
     parsedProfile !== null && (!Number.isInteger(parsedProfile) || parsedProfile < 1);
 
-  // Re-render on every save (version), variant or profile change.
+  // Editing a variant previews that variant.
+  useEffect(() => setVariant(editedVariant.index), [editedVariant]);
+
+  const variantIndex = Math.min(variant, Math.max(0, variants.length - 1));
+  const current = variants[variantIndex];
+  // The request as a string: the effect runs when what would be rendered changes, not per render.
+  const requestKey =
+    canPreview && !profileInvalid && current
+      ? JSON.stringify(renderDraftRequest(current, name, documentId, parsedProfile))
+      : '';
+  const latest = useMemo(latestOnly, []);
+
   useEffect(() => {
-    if (!documentId || !canPreview || profileInvalid) return;
-    let live = true;
+    if (!requestKey) return;
+    const id = latest.next();
     setLoading(true);
     const timer = setTimeout(() => {
-      api
-        .previewCampaign(
-          documentId,
-          Math.min(variant, Math.max(0, variants.length - 1)),
-          parsedProfile
-        )
-        .then(
-          (p) => {
-            if (!live) return;
-            setPreview(p);
-            setPreviewError(null);
-            setLoading(false);
-          },
-          (error) => {
-            if (!live) return;
-            const [first] = fieldErrors(error);
-            setPreviewError(first.path ? `${first.path}: ${first.message}` : first.message);
-            setLoading(false);
-          }
-        );
-    }, 300);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-    // variants.length only: the preview renders the saved content, not each keystroke.
-  }, [
-    api,
-    documentId,
-    canPreview,
-    variant,
-    parsedProfile,
-    profileInvalid,
-    version,
-    variants.length,
-  ]);
+      api.renderCampaignDraft(JSON.parse(requestKey)).then(
+        (p) => {
+          // Only the latest request's answer is shown; older ones arrive out of order.
+          if (!latest.isLatest(id)) return;
+          setPreview({ ...p, variant: variantIndex });
+          setPreviewError(null);
+          onFieldErrors([]);
+          setLoading(false);
+        },
+        (error) => {
+          if (!latest.isLatest(id)) return;
+          const errors = fieldErrors(error);
+          const [first] = errors;
+          setPreviewError(first.path ? `${first.path}: ${first.message}` : first.message);
+          onFieldErrors(variantFieldErrors(errors, variantIndex));
+          setLoading(false);
+        }
+      );
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [api, requestKey, latest, onFieldErrors, variantIndex]);
 
   const sendTest = async () => {
     if (!documentId) return;
@@ -1223,11 +1237,7 @@ const PreviewPanel = ({
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
       <Section title={t('campaigns.preview.title', 'Preview')} testId="preview">
-        {!documentId ? (
-          <Typography textColor="neutral600">
-            {t('campaigns.preview.saveFirst', 'Save the campaign to preview it.')}
-          </Typography>
-        ) : !canPreview ? (
+        {!canPreview ? (
           <Typography textColor="neutral600">
             {t(
               'campaigns.preview.noPermission',
@@ -1271,24 +1281,23 @@ const PreviewPanel = ({
                 />
               </Grid.Item>
             </Grid.Root>
-            {dirty && (
-              <Typography textColor="warning600" data-testid="preview-stale">
-                {t(
-                  'campaigns.preview.stale',
-                  'Unsaved changes: the preview shows the saved version.'
-                )}
-              </Typography>
-            )}
             <Box aria-live="polite">
               {loading && <Loader small>{t('campaigns.preview.loading', 'Rendering…')}</Loader>}
               {previewError && (
-                <Typography textColor="danger600" role="alert">
+                <Typography textColor="danger600" role="alert" data-testid="preview-error">
                   {previewError}
                 </Typography>
               )}
             </Box>
-            {preview && !previewError && (
-              <Flex direction="column" alignItems="stretch" gap={2}>
+            {preview && (!previewError || preview.variant === variantIndex) && (
+              // The last good render of this variant stays, dimmed, while its template has an error.
+              <Flex
+                direction="column"
+                alignItems="stretch"
+                gap={2}
+                style={previewError ? { opacity: 0.4 } : undefined}
+                aria-hidden={previewError ? true : undefined}
+              >
                 <Typography variant="sigma" textColor="neutral600">
                   {t('campaigns.preview.subject', 'Subject')}
                 </Typography>
@@ -1334,6 +1343,12 @@ const PreviewPanel = ({
               'The selected variant, rendered for the profile above; subject prefixed with [Test].'
             )}
           />
+          {dirty && (
+            // The preview is live, but a test message is sent from the saved campaign.
+            <Typography textColor="warning600" data-testid="test-unsaved">
+              {t('campaigns.test.unsaved', 'Unsaved changes: a test sends the saved version.')}
+            </Typography>
+          )}
           <Box>
             <Button
               variant="secondary"

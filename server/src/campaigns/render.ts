@@ -36,7 +36,9 @@ export interface RenderedEmail {
   missing: string[];
 }
 
-const LIMITS = { parseLimit: 200_000, renderLimit: 2_000, memoryLimit: 50_000_000 };
+// `templates: {}`: include / render / layout look up an empty in-memory set, never the server's
+// files (by default liquidjs reads them from the working directory, e.g. `{% include ".env" %}`).
+const LIMITS = { parseLimit: 200_000, renderLimit: 2_000, memoryLimit: 50_000_000, templates: {} };
 const htmlEngine = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, ...LIMITS });
 const textEngine = new Liquid({ ownPropertyOnly: true, ...LIMITS });
 
@@ -127,13 +129,33 @@ function insertAfterBodyStart(html: string, fragment: string): string {
   return m ? html.slice(0, m.index + m[0].length) + fragment + html.slice(m.index + m[0].length) : fragment + html;
 }
 
+/** A template that failed to parse or render, with the variant field it is in. */
+export class TemplateFieldError extends Error {
+  constructor(
+    readonly field: 'subject' | 'preheader' | 'html' | 'text',
+    readonly detail: string
+  ) {
+    super(`${field}: ${detail}`);
+    this.name = 'TemplateFieldError';
+  }
+}
+
+/** Renders one variant field; a Liquid failure names the field (the preview shows it there). */
+function renderField(field: TemplateFieldError['field'], source: string, escape: boolean, scope: Record<string, unknown>): string {
+  const engine = escape ? htmlEngine : textEngine;
+  try {
+    return engine.renderSync(parse(engine, source, escape), scope) as string;
+  } catch (error) {
+    throw new TemplateFieldError(field, (error as Error).message.split('\n')[0]);
+  }
+}
+
 export function renderEmail(variant: VariantContent, data: RenderData, tracking: Tracking | null): RenderedEmail {
   const scope = data as unknown as Record<string, unknown>;
-  const subject = textEngine
-    .renderSync(parse(textEngine, variant.subject, false), scope)
+  const subject = renderField('subject', variant.subject, false, scope)
     .replace(/[\r\n]+/g, ' ')
     .trim();
-  const body = htmlEngine.renderSync(parse(htmlEngine, variant.html, true), scope) as string;
+  const body = renderField('html', variant.html, true, scope);
   let html = body;
 
   if (tracking) {
@@ -154,7 +176,7 @@ export function renderEmail(variant: VariantContent, data: RenderData, tracking:
     );
   }
   if (variant.preheader) {
-    const pre = textEngine.renderSync(parse(textEngine, variant.preheader, false), scope) as string;
+    const pre = renderField('preheader', variant.preheader, false, scope);
     html = insertAfterBodyStart(
       html,
       `<div style="display:none;max-height:0;overflow:hidden">${escapeAttr(pre)}</div>`
@@ -168,7 +190,7 @@ export function renderEmail(variant: VariantContent, data: RenderData, tracking:
   }
 
   let text = variant.text
-    ? (textEngine.renderSync(parse(textEngine, variant.text, false), scope) as string)
+    ? renderField('text', variant.text, false, scope)
     : htmlToText(body);
   if (!/unsubscribe_url/.test(variant.text ?? '') && !text.includes(data.unsubscribe_url)) {
     text += `\n\nUnsubscribe: ${data.unsubscribe_url}`;

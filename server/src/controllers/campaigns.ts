@@ -6,6 +6,8 @@ import { CAMPAIGN_UID, CONTENT_FIELDS } from '../campaigns/document-guard';
 import type { CampaignDefinition } from '../campaigns/definition';
 import type { CampaignStatus } from '../campaigns/status';
 import { campaignListMetrics } from '../campaigns/list-metrics';
+import { checkDraftRender } from '../campaigns/draft-render';
+import { TemplateFieldError } from '../campaigns/render';
 import { getService } from '../utils/get-service';
 import { replyError } from '../utils/http';
 
@@ -108,6 +110,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return body as Record<string, unknown>;
   };
 
+  /** Replies with a rendered e-mail; a Liquid failure at render time is a 400 naming the field. */
+  const rendered = async (ctx: Context, prefix: string, render: () => Promise<unknown>) => {
+    try {
+      ctx.body = { data: await render() };
+    } catch (error) {
+      if (!(error instanceof TemplateFieldError)) throw error;
+      const path = `${prefix}.${error.field}`;
+      replyError(ctx, 400, `${path}: Liquid: ${error.detail}`, [{ path, message: `Liquid: ${error.detail}` }]);
+    }
+  };
+
   return {
     async find(ctx: Context) {
       const page = intParam(ctx.query.page, 'page', 1, 1_000_000);
@@ -170,7 +183,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const problems: FieldError[] = [];
       const { variantIndex, profileId } = await variantAndProfile(c, body, problems);
       if (problems.length) return replyError(ctx, 400, `${problems[0].path}: ${problems[0].message}`, problems);
-      ctx.body = { data: await service().preview(c, variantIndex, profileId) };
+      await rendered(ctx, `variants.${variantIndex}`, () => service().preview(c, variantIndex, profileId));
+    },
+
+    /**
+     * POST /campaigns/render `{ variant: { name?, subject, preheader?, html, text? }, name?,
+     * documentId?, profileId? }`: the composer's live preview of unsaved content, rendered by the
+     * same code as a send (no tracking, preview unsubscribe URL). Writes nothing.
+     */
+    async render(ctx: Context) {
+      const checked = checkDraftRender(bodyOf(ctx));
+      if (!checked.ok) {
+        const [first] = checked.errors;
+        return replyError(ctx, 400, `${first.path}: ${first.message}`, checked.errors);
+      }
+      const draft = checked.value;
+      let name = draft.name;
+      if (draft.documentId !== null) {
+        const saved = await strapi.db
+          .query(CAMPAIGN_UID)
+          .findOne({ where: { documentId: draft.documentId }, select: ['name'] });
+        if (!saved) return replyError(ctx, 404, 'campaign not found', [{ path: 'documentId', message: 'no such campaign' }]);
+        name ||= String(saved.name ?? '');
+      }
+      if (draft.profileId !== null && !(await service().profileExists(draft.profileId))) {
+        return replyError(ctx, 404, 'profileId: no such profile', [{ path: 'profileId', message: 'no such profile' }]);
+      }
+      const campaign = { documentId: draft.documentId ?? '', name, variants: [draft.variant] };
+      await rendered(ctx, 'variant', () => service().preview(campaign, 0, draft.profileId));
     },
 
     /** POST /campaigns/:documentId/test `{ to, profileId?, variant? }` */

@@ -22,7 +22,7 @@ import {
   type ClaimedDelivery,
 } from '../campaigns/outbox';
 import { afterFailure } from '../campaigns/outcome';
-import { renderEmail, type RenderData, type RenderedEmail, type Tracking } from '../campaigns/render';
+import { renderEmail, type RenderData, type RenderedEmail, type Tracking, type VariantContent } from '../campaigns/render';
 import { canTransition, type CampaignStatus } from '../campaigns/status';
 import { latestCronFire, localParts, recipientSendAt } from '../campaigns/timing';
 import { DEFAULT_SEND_TIME, intelligentSendAt, recipientZone, type SendTimeSettings } from '../campaigns/send-time';
@@ -63,6 +63,9 @@ export interface PlanReport {
 }
 
 const MINUTE = 60_000;
+
+/** What rendering needs of a campaign: a saved definition, or the composer's unsaved draft. */
+type RenderableCampaign = Pick<CampaignDefinition, 'documentId' | 'name'> & { variants: VariantContent[] };
 
 /**
  * Campaign pipeline, Strapi shell: planner (due runs → audience → outbox, on one instance per
@@ -183,7 +186,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const renderFor = (
-    campaign: CampaignDefinition,
+    campaign: RenderableCampaign,
     variantIndex: number,
     profile: ProfileForSend,
     user: Record<string, unknown> | null,
@@ -591,7 +594,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
-    async preview(campaign: CampaignDefinition, variantIndex: number, profileId: number | null) {
+    /**
+     * Renders a variant for a profile exactly as a send would, minus tracking (no delivery):
+     * links stay as written, no pixel, the unsubscribe link points at a preview URL.
+     */
+    async preview(campaign: RenderableCampaign, variantIndex: number, profileId: number | null) {
       const profile: ProfileForSend = (profileId !== null ? (await profilesFor([profileId])).get(profileId) : undefined) ?? {
         id: 0,
         email: null,

@@ -21,5 +21,6 @@ export function campaignRoutes(can: Can) {
     { method: 'POST', path: '/campaigns/:documentId/preview', handler: 'campaigns.preview', config: manage },
     { method: 'GET', path: '/campaigns/:documentId/deliveries', handler: 'campaigns.deliveries', config: read },
     { method: 'GET', path: '/campaigns/:documentId/send-hours', handler: 'campaigns.sendHours', config: read },
+    { method: 'POST', path: '/campaigns/render', handler: 'campaigns.render', config: manage },
   ];
 }
