@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
+import knex from 'knex';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AdminApi } from './helpers/admin-api';
 import { launchChromium, newDesktopPage, openAdminWithToken } from './helpers/browser';
@@ -30,7 +31,8 @@ const run = Date.now().toString(36);
 const WORK = path.join(ROOT, '.tmp', `e2e-ctb-${process.pid}`);
 const APP = path.join(WORK, 'app');
 const DB_FILE = path.join(WORK, 'data.db');
-const LOG_FILE = path.join(E2E_TMP, `ctb-develop-${process.pid}.log`);
+// Kept for post-mortems; the next run's global setup removes run-<dead pid>.* files.
+const LOG_FILE = path.join(E2E_TMP, `run-${process.pid}.ctb-develop.log`);
 const PAGE_SCHEMA = path.join(APP, 'src', 'api', 'page', 'content-types', 'page', 'schema.json');
 const admin = { email: `ctb-${run}@e2e.test`, password: 'Ctb-e2e-pass-1', firstname: 'Ctb', lastname: 'E2E' };
 
@@ -59,7 +61,7 @@ function copyPlayground(): void {
     }
   }
   fs.mkdirSync(APP, { recursive: true });
-  fs.copyFileSync(path.join(source, 'package.json'), path.join(APP, 'package.json'));
+  for (const file of ['package.json', 'favicon.png']) fs.copyFileSync(path.join(source, file), path.join(APP, file));
   fs.cpSync(path.join(source, 'public'), path.join(APP, 'public'), { recursive: true });
   for (const dir of ['config', 'src', 'build']) {
     fs.cpSync(path.join(dist, dir), path.join(APP, dir), { recursive: true });
@@ -200,6 +202,18 @@ async function liveAttributes(): Promise<string[]> {
   return Object.keys(model.attributes);
 }
 
+/** The pages table's columns and the page tables in the database (what Strapi's schema sync made). */
+async function pageTables(): Promise<{ columns: string[]; tables: string[] }> {
+  const db = knex({ client: 'better-sqlite3', connection: { filename: DB_FILE, options: { readonly: true } } as never, useNullAsDefault: true });
+  try {
+    const columns = (await db.raw('PRAGMA table_info(pages)')) as Array<{ name: string }>;
+    const tables = (await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'pages%'")) as Array<{ name: string }>;
+    return { columns: columns.map((c) => c.name), tables: tables.map((t) => t.name) };
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function openPageInCtb(): Promise<void> {
   await page.goto(`${baseUrl}/admin/plugins/content-type-builder/content-types/${PAGE}`);
   await expectVisible(page.getByRole('heading', { name: 'Page', exact: true }), 'the Page content type in the CTB');
@@ -293,6 +307,8 @@ test('the CTB targeting checkbox injects the targeting fields on save and remove
   // Before: Page is not targeted.
   expect(pageSchemaFile().pluginOptions?.segments?.enabled).toBeUndefined();
   expect(await liveAttributes()).not.toContain('segmentsPriority');
+  const before = await pageTables();
+  expect(before.columns).not.toContain('segments_priority');
 
   const on = await targetingCheckbox();
   expect(await on.checkbox.getAttribute('aria-checked')).toBe('false');
@@ -307,6 +323,11 @@ test('the CTB targeting checkbox injects the targeting fields on save and remove
   expect(Object.keys(enabled.attributes)).not.toContain('segmentsTargets');
   expect(Object.keys(enabled.attributes)).not.toContain('segmentsPriority');
   expect(await liveAttributes()).toEqual(expect.arrayContaining(['segmentsTargets', 'segmentsPriority']));
+  // The database got the priority column and a join table to segments.
+  const withTargeting = await pageTables();
+  expect(withTargeting.columns).toContain('segments_priority');
+  const joinTables = withTargeting.tables.filter((t) => !before.tables.includes(t));
+  expect(joinTables).toEqual([expect.stringMatching(/^pages_segments_targets/)]);
 
   const documentId = await createPage(`Targeted ${run}`);
   await openPageEditView(documentId);
@@ -329,6 +350,10 @@ test('the CTB targeting checkbox injects the targeting fields on save and remove
   const live = await liveAttributes();
   expect(live).not.toContain('segmentsTargets');
   expect(live).not.toContain('segmentsPriority');
+  // Strapi's schema sync dropped the column and the join table again.
+  const withoutTargeting = await pageTables();
+  expect(withoutTargeting.columns).not.toContain('segments_priority');
+  expect(withoutTargeting.tables).toEqual(expect.not.arrayContaining(joinTables));
 
   await openPageEditView(documentId);
   // The form and the other side panels are there; the targeting panel is not.
