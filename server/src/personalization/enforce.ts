@@ -82,6 +82,21 @@ export async function requestSegmentKeys(strapi: Core.Strapi, ctx: Context): Pro
 }
 
 /**
+ * The rows of a type this request may not see, read once per request and type (a list read asks
+ * twice: for the page and for its count).
+ */
+function requestHiddenRowIds(strapi: Core.Strapi, ctx: Context, uid: string): Promise<number[] | null> {
+  const state = ctx.state as { segmentsHiddenRows?: Map<string, Promise<number[] | null>> };
+  state.segmentsHiddenRows ??= new Map();
+  let hidden = state.segmentsHiddenRows.get(uid);
+  if (!hidden) {
+    hidden = requestSegmentKeys(strapi, ctx).then((keys) => hiddenRowIds(strapi, uid, keys));
+    state.segmentsHiddenRows.set(uid, hidden);
+  }
+  return hidden;
+}
+
+/**
  * Document-service middleware: content-API reads of a targeting-enabled type only return entries
  * with no target or a target the visitor is in; relations populated from any type into an
  * enabled type get the same filter. The admin (Content Manager), cron jobs and code outside a
@@ -120,7 +135,7 @@ export function registerTargetingEnforcement(strapi: Core.Strapi): void {
     }
 
     if (enabled) {
-      const hidden = await hiddenRowIds(strapi, context.uid, await requestSegmentKeys(strapi, ctx));
+      const hidden = await requestHiddenRowIds(strapi, ctx, context.uid);
       const visible = hidden === null ? filter : hidden.length ? { id: { $notIn: hidden } } : null;
       if (visible) params.filters = andFilter(params.filters, visible);
     }
