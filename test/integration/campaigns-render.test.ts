@@ -128,14 +128,26 @@ describe('campaigns: live preview of unsaved content', () => {
   });
 
   it('the saved preview also answers 400 naming the variant field for a render-time failure', async () => {
-    // `include` parses (so the save accepts it) but finds no template: server files are not read.
+    // A template that parses (so the save accepts it) but exceeds the render memory limit.
     const created = await admin('post', '/campaigns').send({
-      data: { name: 'Include', segmentKey: 'live', variants: [{ name: 'A', subject: 's', html: '<p>{% include "package.json" %}</p>' }] },
+      data: {
+        name: 'Heavy',
+        segmentKey: 'live',
+        variants: [{ name: 'A', subject: 's', html: '<p>{% for i in (1..100000000) %}x{% endfor %}</p>' }],
+      },
     });
     expect(created.status).toBe(200);
     const res = await admin('post', `/campaigns/${created.body.data.documentId}/preview`).send({});
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual(['variants.0.html']);
+  });
+
+  it('refuses to save a template that loads other templates, naming the variant field', async () => {
+    const res = await admin('post', '/campaigns').send({
+      data: { name: 'Include', segmentKey: 'live', variants: [{ name: 'A', subject: 's', html: '<p>{% include "package.json" %}</p>' }] },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.error.details.errors)).toMatch(/variants\.0\.html.*include %\} is not supported/);
     expect(JSON.stringify(res.body)).not.toContain('strapi-plugin-segments');
   });
 

@@ -55,8 +55,13 @@ function parse(engine: Liquid, source: string, escape: boolean): Template[] {
   return templates;
 }
 
-/** Liquid syntax problems of one template, or null when it parses. */
+// Tags that load other templates: campaigns are self-contained (and must never reach files).
+const FILE_TAG = /\{%-?\s*(include|render|layout)\b/;
+
+/** Liquid syntax problems of one template (or a file-loading tag), or null when it is fine. */
 export function templateError(source: string): string | null {
+  const fileTag = FILE_TAG.exec(source);
+  if (fileTag) return `{% ${fileTag[1]} %} is not supported: a campaign template cannot load other templates`;
   try {
     htmlEngine.parse(source);
     return null;

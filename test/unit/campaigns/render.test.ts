@@ -60,6 +60,11 @@ describe('campaign rendering', () => {
   it('reports Liquid syntax errors', () => {
     expect(templateError('{% if %}')).toMatch(/.+/);
     expect(templateError('{{ traits.a }}')).toBeNull();
+    // Saving refuses tags that load other templates (the renderer never resolves them to files).
+    for (const tag of ['{% include "x" %}', '{%- render "x" -%}', '{% layout "x" %}']) {
+      expect(templateError(`<p>${tag}</p>`)).toMatch(/is not supported/);
+    }
+    expect(templateError('{{ "include" }}')).toBeNull();
   });
 });
 
