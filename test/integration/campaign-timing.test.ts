@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { adminToken } from './helpers/admin';
-import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink';
-import { useStrapi } from './helpers/strapi';
+import { useStrapiWithSmtpSink } from './helpers/smtp-sink';
 import { TABLES } from '../../server/src/store/tables';
 import { ingestEvents } from '../../server/src/events/repository';
 import { localParts, localTimeAfter } from '../../server/src/campaigns/timing';
@@ -19,16 +18,10 @@ interface P {
 }
 
 describe('intelligent timing and triggered campaigns (real SMTP)', () => {
-  const env: Record<string, string> = { SEGMENTS_SCHEDULER_ENABLED: 'false', SEGMENTS_EMAIL_RATE: '1000' };
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    env.SEGMENTS_SMTP_PORT = String(sink.port);
+  const { app, sink } = useStrapiWithSmtpSink('campaign-timing', {
+    SEGMENTS_SCHEDULER_ENABLED: 'false',
+    SEGMENTS_EMAIL_RATE: '1000',
   });
-  afterAll(async () => {
-    await sink?.close();
-  });
-  const app = useStrapi('campaign-timing', env);
   const service = () => app().strapi.plugin('segments').service('campaigns');
   const segments = () => app().strapi.plugin('segments').service('segments');
   let token = '';

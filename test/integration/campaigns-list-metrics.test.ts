@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { adminToken } from './helpers/admin';
-import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink';
-import { useStrapi } from './helpers/strapi';
+import { useStrapiWithSmtpSink } from './helpers/smtp-sink';
 import { TABLES } from '../../server/src/store/tables';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -11,16 +10,10 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
  * unique opens / clicks, counted from a real send (planner, dispatcher, SMTP sink, tracking URLs).
  */
 describe('campaign list metrics', () => {
-  const env: Record<string, string> = { SEGMENTS_SCHEDULER_ENABLED: 'false', SEGMENTS_EMAIL_RATE: '1000' };
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    env.SEGMENTS_SMTP_PORT = String(sink.port);
+  const { app, sink } = useStrapiWithSmtpSink('campaigns-list-metrics', {
+    SEGMENTS_SCHEDULER_ENABLED: 'false',
+    SEGMENTS_EMAIL_RATE: '1000',
   });
-  afterAll(async () => {
-    await sink?.close();
-  });
-  const app = useStrapi('campaigns-list-metrics', env);
   const service = () => app().strapi.plugin('segments').service('campaigns');
   let token = '';
   const admin = (method: 'get' | 'post', path: string) =>

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { adminToken } from './helpers/admin';
-import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink';
-import { useStrapi } from './helpers/strapi';
+import { useStrapiWithSmtpSink } from './helpers/smtp-sink';
 import { TABLES } from '../../server/src/store/tables';
 
 const SEGMENT_UID = 'plugin::segments.segment';
@@ -13,16 +12,10 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
  * aside) as the message a real send delivers to a real SMTP server; strict input, RBAC, no writes.
  */
 describe('campaigns: live preview of unsaved content', () => {
-  const env: Record<string, string> = { SEGMENTS_SCHEDULER_ENABLED: 'false', SEGMENTS_EMAIL_RATE: '1000' };
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    env.SEGMENTS_SMTP_PORT = String(sink.port);
+  const { app, sink } = useStrapiWithSmtpSink('campaigns-render', {
+    SEGMENTS_SCHEDULER_ENABLED: 'false',
+    SEGMENTS_EMAIL_RATE: '1000',
   });
-  afterAll(async () => {
-    await sink?.close();
-  });
-  const app = useStrapi('campaigns-render', env);
   let token = '';
 
   const admin = (method: 'get' | 'post', path: string, auth = token) =>

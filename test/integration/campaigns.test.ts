@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { adminToken } from './helpers/admin';
 import type { ParsedMail } from 'mailparser';
-import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink';
-import { useStrapi } from './helpers/strapi';
+import { useStrapiWithSmtpSink } from './helpers/smtp-sink';
 import { TABLES } from '../../server/src/store/tables';
 import { assignVariation } from '../../server/src/experiments/bucketing';
 import { claimBatch, createRun, materialiseAudience, runsWithStatus } from '../../server/src/campaigns/outbox';
@@ -21,16 +20,10 @@ interface P {
 }
 
 describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
-  const env: Record<string, string> = { SEGMENTS_SCHEDULER_ENABLED: 'false', SEGMENTS_EMAIL_RATE: '1000' };
-  let sink: SmtpSink;
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    env.SEGMENTS_SMTP_PORT = String(sink.port);
+  const { app, sink } = useStrapiWithSmtpSink('campaigns', {
+    SEGMENTS_SCHEDULER_ENABLED: 'false',
+    SEGMENTS_EMAIL_RATE: '1000',
   });
-  afterAll(async () => {
-    await sink?.close();
-  });
-  const app = useStrapi('campaigns', env);
   const service = () => app().strapi.plugin('segments').service('campaigns');
   let token = '';
 

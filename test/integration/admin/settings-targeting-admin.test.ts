@@ -3,8 +3,7 @@ import request from 'supertest';
 import { adminToken } from '../helpers/admin';
 import { BANNER, createSegment } from '../helpers/personalization';
 import { insertProfiles } from '../helpers/profiles-fixture';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
-import { useStrapi } from '../helpers/strapi';
+import { useStrapiWithSmtpSink } from '../helpers/smtp-sink';
 import { knexLeaseStore, leaseRunCoordinator } from '../../../server/src/scheduler/lease';
 import { TABLES } from '../../../server/src/store/tables';
 import type { PlacementOverview } from '../../../admin/src/api/contracts';
@@ -29,16 +28,7 @@ async function closedPort(): Promise<number> {
  * Placements page (what each segment gets, experiment variants) — with their RBAC.
  */
 describe('admin: settings, targeting estimate, placements', () => {
-  let sink: SmtpSink;
-  const env: Record<string, string> = {};
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    env.SEGMENTS_SMTP_PORT = String(sink.port);
-  });
-  afterAll(async () => {
-    await sink?.close();
-  });
-  const app = useStrapi('settings-admin', env);
+  const { app, sink } = useStrapiWithSmtpSink('settings-admin');
   const server = () => app().server;
   let superToken: string;
   let readerToken: string;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { useStrapi } from './strapi';
 
 export interface ReceivedMail {
   to: string[];
@@ -82,4 +83,24 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A Strapi for this test file (`useStrapi`) whose campaign e-mail goes to a real SMTP sink started
+ * for the file, before Strapi boots (the sink object is filled in then; use it inside tests).
+ */
+export function useStrapiWithSmtpSink(
+  label: string,
+  env: Record<string, string> = {}
+): { app: ReturnType<typeof useStrapi>; sink: SmtpSink } {
+  const sink = {} as SmtpSink;
+  const strapiEnv: Record<string, string> = { ...env };
+  beforeAll(async () => {
+    Object.assign(sink, await startSmtpSink());
+    strapiEnv.SEGMENTS_SMTP_PORT = String(sink.port);
+  });
+  afterAll(async () => {
+    await sink.close?.();
+  });
+  return { app: useStrapi(label, strapiEnv), sink };
 }
