@@ -146,7 +146,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** A banner or experiment changed: every instance's next placement request reloads. */
     async invalidatePlacements(): Promise<void> {
       placementCache.clear();
-      await bumpContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
+      const bump = () => bumpContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
+      if (!strapi.db.inTransaction()) return bump();
+      // Inside the caller's transaction (the Content Manager publishes in one): bump once it
+      // commits. Before that, SQLite's single connection is the transaction's (a bump would wait
+      // for it forever), and another instance could reload the old rows under the new version.
+      await strapi.db.transaction(async ({ onCommit }) => {
+        onCommit(() => {
+          placementCache.clear();
+          bump().catch((error: unknown) => strapi.log.error(`[segments] placement version bump failed: ${String(error)}`));
+        });
+      });
     },
 
     async visitorOf(ctx: Context): Promise<VisitorState> {

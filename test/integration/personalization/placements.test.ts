@@ -145,6 +145,32 @@ describe('GET /api/segments/placements/:placement', () => {
     const count = await strapi.db.query(BANNER as never).count({ where: { title: 'bad window' } });
     expect(count).toBe(0);
   });
+  // The Content Manager publishes inside a transaction of its own; the version bump must wait
+  // for its commit (on SQLite it used to wait for the transaction's connection: a 500 after the
+  // pool timeout).
+  it('publishes a banner through the Content Manager and serves it at once', async () => {
+    const { strapi, knex } = app();
+    const versionBefore = Number((await knex('segments_content_versions').where({ key: 'placements' }).first())?.version ?? 0);
+    const draft = await strapi.documents(BANNER as never).create({
+      data: { placement: 'cm-slot', title: 'cm-published', ctaLabel: 'Go', ctaUrl: '/go' } as never,
+    } as never);
+    await get('cm-slot', nobody).expect(404);
+    const jwt = await adminToken(app(), { superAdmin: true });
+    await request(server())
+      .post(`/content-manager/collection-types/${BANNER}/${(draft as { documentId: string }).documentId}/actions/publish`)
+      .set('Authorization', `Bearer ${jwt}`)
+      .send({})
+      .expect(200);
+    expect(await titleOf('cm-slot', nobody)).toBe('cm-published');
+    // The bump runs after the commit, without holding up the answer: wait for it briefly.
+    let versionAfter = versionBefore;
+    for (let i = 0; i < 50 && versionAfter === versionBefore; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      versionAfter = Number((await knex('segments_content_versions').where({ key: 'placements' }).first())?.version ?? 0);
+    }
+    expect(versionAfter).toBeGreaterThan(versionBefore);
+  });
+
   it("sees another instance's banner change at its next request (the shared content version)", async () => {
     const { knex, strapi } = app();
     await strapi.documents(BANNER as never).create({
