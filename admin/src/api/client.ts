@@ -133,17 +133,6 @@ export function useSegmentsApi() {
       ): Promise<Campaign> =>
         (await post<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns/${documentId}/${action}`))
           .data.data,
-      previewCampaign: async (
-        documentId: string,
-        variant: number,
-        profileId: number | null
-      ): Promise<RenderedPreview> =>
-        (
-          await post<DataEnvelope<RenderedPreview>>(
-            `/${PLUGIN_ID}/campaigns/${documentId}/preview`,
-            profileId === null ? { variant } : { variant, profileId }
-          )
-        ).data.data,
       /** The live preview of unsaved content (campaigns.manage); writes nothing. */
       renderCampaignDraft: async (body: RenderDraftRequest): Promise<RenderedPreview> =>
         (await post<DataEnvelope<RenderedPreview>>(`/${PLUGIN_ID}/campaigns/render`, body)).data

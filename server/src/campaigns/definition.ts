@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { isZone, parseHhMm, type CronFields, type QuietHours } from './timing';
-import { templateError, type VariantContent } from './render';
+import { variantTemplateProblems, type VariantContent } from './render';
 import { isCampaignStatus, type CampaignStatus } from './status';
 import { validateRule } from '../rules/validate';
 
@@ -55,20 +55,30 @@ const eventCondition = z.record(z.unknown()).superRefine((where, ctx) => {
 });
 const eventName = z.string().trim().min(1).max(100);
 
+/** Sizes of a campaign's texts (the live preview accepts no more than a save). */
+export const CONTENT_LIMITS = {
+  name: 200,
+  variantName: 60,
+  subject: 500,
+  preheader: 500,
+  html: 500_000,
+  text: 500_000,
+} as const;
+
 const variantSchema = z
   .object({
-    name: z.string().trim().min(1).max(60),
+    name: z.string().trim().min(1).max(CONTENT_LIMITS.variantName),
     weight: z.number().positive().max(1000).default(1),
-    subject: z.string().min(1).max(500),
-    preheader: z.string().max(500).nullable().optional(),
-    html: z.string().min(1).max(500_000),
-    text: z.string().max(500_000).nullable().optional(),
+    subject: z.string().min(1).max(CONTENT_LIMITS.subject),
+    preheader: z.string().max(CONTENT_LIMITS.preheader).nullable().optional(),
+    html: z.string().min(1).max(CONTENT_LIMITS.html),
+    text: z.string().max(CONTENT_LIMITS.text).nullable().optional(),
   })
   .strict();
 
 export const campaignFieldsSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(CONTENT_LIMITS.name),
     segmentKey: z.string().min(1).max(64),
     variants: z
       .array(variantSchema)
@@ -79,11 +89,8 @@ export const campaignFieldsSchema = z
         variants.forEach((v, i) => {
           if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'variant names must be unique' });
           seen.add(v.name);
-          for (const field of ['subject', 'preheader', 'html', 'text'] as const) {
-            const source = v[field];
-            if (!source) continue;
-            const problem = templateError(source);
-            if (problem) ctx.addIssue({ code: 'custom', path: [i, field], message: `Liquid: ${problem}` });
+          for (const { field, message } of variantTemplateProblems(v)) {
+            ctx.addIssue({ code: 'custom', path: [i, field], message });
           }
         });
       }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { templateError, type VariantContent } from './render';
-import type { FieldError } from './definition';
+import { variantTemplateProblems, type VariantContent } from './render';
+import { CONTENT_LIMITS, type FieldError } from './definition';
 
 /**
  * The request of the live preview (`POST /campaigns/render`): one variant as the composer holds
@@ -8,15 +8,7 @@ import type { FieldError } from './definition';
  * never accepts what a save would refuse; empty subject and body are allowed because the editor
  * is still typing.
  */
-export const DRAFT_LIMITS = {
-  subject: 500,
-  preheader: 500,
-  html: 500_000,
-  text: 500_000,
-  name: 200,
-  variantName: 60,
-  documentId: 64,
-} as const;
+export const DRAFT_LIMITS = { ...CONTENT_LIMITS, documentId: 64 } as const;
 
 const template = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
@@ -65,13 +57,10 @@ export function checkDraftRender(body: unknown): { ok: true; value: DraftRender 
     };
   }
   const { variant, name, documentId, profileId } = parsed.data;
-  const errors: FieldError[] = [];
-  for (const field of ['subject', 'preheader', 'html', 'text'] as const) {
-    const source = variant[field];
-    if (!source) continue;
-    const problem = templateError(source);
-    if (problem) errors.push({ path: `variant.${field}`, message: `Liquid: ${problem}` });
-  }
+  const errors: FieldError[] = variantTemplateProblems(variant).map(({ field, message }) => ({
+    path: `variant.${field}`,
+    message,
+  }));
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,

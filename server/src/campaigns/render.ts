@@ -70,6 +70,23 @@ export function templateError(source: string): string | null {
   }
 }
 
+/** The template fields of a variant, in the order a save and the live preview check them. */
+export const TEMPLATE_FIELDS = ['subject', 'preheader', 'html', 'text'] as const;
+
+/** Liquid problems of a variant's templates, by field (what a save and a live preview refuse). */
+export function variantTemplateProblems(
+  variant: Partial<Record<(typeof TEMPLATE_FIELDS)[number], string | null>>
+): Array<{ field: (typeof TEMPLATE_FIELDS)[number]; message: string }> {
+  const out: Array<{ field: (typeof TEMPLATE_FIELDS)[number]; message: string }> = [];
+  for (const field of TEMPLATE_FIELDS) {
+    const source = variant[field];
+    if (!source) continue;
+    const problem = templateError(source);
+    if (problem) out.push({ field, message: `Liquid: ${problem}` });
+  }
+  return out;
+}
+
 /** Literal http(s) link targets in a template (links built from variables are not tracked). */
 export function literalLinks(htmlSource: string): Set<string> {
   const links = new Set<string>();

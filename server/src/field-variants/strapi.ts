@@ -9,7 +9,7 @@ import { errors } from '@strapi/utils';
 import type { FieldError } from '../contracts';
 import { contentApiContext, markPersonalised, requestSegmentKeys } from '../personalization/enforce';
 import type { ExperimentDefinition } from '../personalization/experiment';
-import { useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
+import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
 import {
   FIELD_NAME,
   fieldOptions,
@@ -208,7 +208,6 @@ export function registerFieldVariants(strapi: Core.Strapi): void {
   });
 }
 
-
 /**
  * GraphQL: every personalised attribute of every content type and component gets a resolver
  * middleware that turns the stored structure into the visitor's value. Field-level, so it
@@ -217,13 +216,12 @@ export function registerFieldVariants(strapi: Core.Strapi): void {
 export function registerFieldVariantsGraphql(strapi: Core.Strapi): void {
   const graphql = strapi.plugin('graphql');
   if (!graphql) return;
-  const naming = graphql.service('utils').naming as { getTypeName(model: unknown): string };
   const entries: Array<[string, GraphqlMiddleware]> = [];
   const models = [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)];
   for (const model of models as unknown as ModelLike[]) {
     for (const [name, attribute] of Object.entries(model.attributes)) {
       if (!isPersonalised(attribute)) continue;
-      const typeName = model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
+      const typeName = graphqlTypeName(strapi, model);
       const site = { name: 'value', path: name, options: fieldOptions(attribute) };
       entries.push([
         `${typeName}.${name}`,
@@ -248,7 +246,7 @@ export function registerFieldVariantsGraphql(strapi: Core.Strapi): void {
         attribute.type === 'relation' ? attribute.target : attribute.type === 'component' ? attribute.component : undefined;
       const target = targetUid && reaches(targetUid) ? getModel(targetUid) : undefined;
       if (!target) continue;
-      const typeName = model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
+      const typeName = graphqlTypeName(strapi, model);
       const guard: GraphqlMiddleware = async (next, parent, args, context, info) => {
         if (contentApiContext(strapi)) {
           const { filters, sort } = (args ?? {}) as { filters?: unknown; sort?: unknown };

@@ -11,7 +11,7 @@ import {
 } from './targeting';
 import { isApiTokenCaller } from '../utils/http';
 import { reachesPersonalised, type ModelLike as FieldModel } from '../field-variants/schema';
-import { useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
+import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
 import { hiddenRowIds } from './hidden-entries';
 
 /** Query parameter an API-token caller uses to see content as a member of one segment. */
@@ -186,7 +186,6 @@ export function registerPreviewParam(strapi: Core.Strapi): void {
 export function registerGraphqlEnforcement(strapi: Core.Strapi): void {
   const graphql = strapi.plugin('graphql');
   if (!graphql) return;
-  const naming = graphql.service('utils').naming as { getTypeName(model: unknown): string };
   const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as ModelLike | undefined;
 
   const keepVisible =
@@ -224,8 +223,7 @@ export function registerGraphqlEnforcement(strapi: Core.Strapi): void {
     for (const [name, attribute] of Object.entries(model.attributes)) {
       if (attribute.type !== 'relation' || !attribute.target) continue;
       if (!isTargetingEnabled(getModel(attribute.target))) continue;
-      const typeName =
-        model.modelType === 'component' ? String(model.globalId) : naming.getTypeName(model);
+      const typeName = graphqlTypeName(strapi, model);
       const middleware = keepVisible(attribute.target);
       entries.push([`${typeName}.${name}`, middleware], [`${typeName}.${name}_connection`, middleware]);
     }

@@ -9,6 +9,19 @@ export type GraphqlMiddleware = (
   info: unknown
 ) => Promise<unknown>;
 
+/**
+ * The GraphQL type a content type's or component's fields live on, named as the GraphQL plugin
+ * names it (components by their global id).
+ */
+export function graphqlTypeName(
+  strapi: Core.Strapi,
+  model: { modelType?: string; globalId?: unknown }
+): string {
+  if (model.modelType === 'component') return String(model.globalId);
+  const naming = strapi.plugin('graphql').service('utils').naming as { getTypeName(model: unknown): string };
+  return naming.getTypeName(model);
+}
+
 const registries = new WeakMap<Core.Strapi, Map<string, GraphqlMiddleware[]>>();
 
 /**
