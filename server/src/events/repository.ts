@@ -9,9 +9,11 @@ import {
   type ProfileTarget,
   type PromotedColumns,
 } from '../profiles/repository';
-import { aggregate, type Aggregate, type RollupDelta, type StoredEvent } from './rollups';
+import { aggregate, aggregateGroups, type Aggregate, type RollupDelta, type StoredEvent } from './rollups';
 import { dialectOf } from '../store/dialect';
 import { insertValues, returnedRows } from '../store/insert';
+import { utcDay } from './limits';
+import { writeBatchPostgres } from './postgres-batch';
 import type { EnrichedContext } from './context';
 import type { NormalizedEvent } from './validate';
 
@@ -131,8 +133,8 @@ export interface IngestResult {
 
 const targetKey = profileTargetKey;
 
-/** Each event's profile (created on first sight) and its row for the events table. */
-async function eventRows(db: Db, input: IngestInput) {
+/** Each event's profile, created on first sight (`profileIds[i]` is event i's). */
+async function resolveProfiles(db: Db, input: IngestInput) {
   const targets = input.events.map((event) => {
     const target = event.subject ?? input.defaultTarget;
     if (!target) throw new Error('ingestEvents: an event without a visitor reached the store');
@@ -140,22 +142,66 @@ async function eventRows(db: Db, input: IngestInput) {
   });
   const resolved = await ensureProfiles(db, targets, input.now);
   const profileOf = new Map<string, number>();
-  const rows: Record<string, unknown>[] = [];
-  input.events.forEach((event, i) => {
-    const key = targetKey(targets[i].target);
+  const profileIds = targets.map(({ target }) => {
+    const key = targetKey(target);
     const profileId = resolved.get(key) as number;
     profileOf.set(key, profileId);
-    rows.push({
-      profile_id: profileId,
-      name: event.name,
-      occurred_at: event.occurredAt,
-      received_at: input.now,
-      value: event.value,
-      properties: toJsonColumn(event.properties),
-      message_id: event.messageId,
-    });
+    return profileId;
   });
-  return { rows, profileOf };
+  const requesterId = input.defaultTarget ? profileOf.get(targetKey(input.defaultTarget)) : undefined;
+  return { profileIds, profileOf, requesterId };
+}
+
+/** Each event's profile (created on first sight) and its row for the events table. */
+async function eventRows(db: Db, input: IngestInput) {
+  const { profileIds, profileOf, requesterId } = await resolveProfiles(db, input);
+  const rows: Record<string, unknown>[] = input.events.map((event, i) => ({
+    profile_id: profileIds[i],
+    name: event.name,
+    occurred_at: event.occurredAt,
+    received_at: input.now,
+    value: event.value,
+    properties: toJsonColumn(event.properties),
+    message_id: event.messageId,
+  }));
+  return { rows, profileOf, requesterId };
+}
+
+/**
+ * Postgres, live events (no import cut-off): profiles resolved, then the batch in one
+ * statement (events/postgres-batch.ts) — no transaction needed around a single statement.
+ */
+async function ingestPostgres(knex: Knex, input: IngestInput): Promise<IngestResult> {
+  const { profileIds, profileOf, requesterId } = await resolveProfiles(knex, input);
+  const groups = await writeBatchPostgres(knex, {
+    rows: input.events.map((event, i) => ({
+      p: profileIds[i],
+      n: event.name,
+      o: event.occurredAt,
+      v: event.value,
+      j: event.properties,
+      m: event.messageId,
+    })),
+    now: input.now,
+    activityDay: input.activityDay ?? utcDay,
+    requester:
+      requesterId === undefined
+        ? undefined
+        : {
+            id: requesterId,
+            ...(input.context
+              ? { context: storedContext(input.context), columns: promotedFromContext(input.context) }
+              : {}),
+          },
+  });
+  const totals = aggregateGroups(groups);
+  const stored = groups.reduce((sum, group) => sum + group.count, 0);
+  if (stored) notifyStored(totals);
+  return {
+    stored,
+    duplicates: input.events.length - stored,
+    profileIds: [...new Set(profileOf.values())],
+  };
 }
 
 /**
@@ -164,9 +210,11 @@ async function eventRows(db: Db, input: IngestInput) {
  * rollups, activity days and last-seen — all in one transaction.
  */
 export async function ingestEvents(knex: Knex, input: IngestInput): Promise<IngestResult> {
+  if (dialectOf(knex) === 'postgres' && input.rawEventsBefore === undefined)
+    return ingestPostgres(knex, input);
   const written: { totals?: Aggregate } = {};
   const result = await knex.transaction(async (trx) => {
-    const { rows, profileOf } = await eventRows(trx, input);
+    const { rows, profileOf, requesterId } = await eventRows(trx, input);
 
     const stored: StoredEvent[] = [];
     const cutoff = input.rawEventsBefore;
@@ -210,9 +258,6 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
     const totals = aggregate(stored, input.activityDay);
     // The request's context describes the requesting device: it only goes on the requester's
     // profile, never on profiles an API-token caller names per event.
-    const requesterId = input.defaultTarget
-      ? profileOf.get(targetKey(input.defaultTarget))
-      : undefined;
     const seen = [...new Set(profileOf.values())].map((id) => ({
       id,
       lastSeenAt: totals.lastSeen.get(id) ?? input.now,

@@ -65,3 +65,49 @@ export function aggregate(
   }
   return { rollups: [...rollups.values()], activity: [...activity.values()], lastSeen, firstSeen };
 }
+
+/**
+ * Stored events already grouped by (profile, event, UTC day, activity day) — what the Postgres
+ * batch statement answers instead of every inserted row.
+ */
+export interface StoredGroup {
+  profileId: number;
+  event: string;
+  day: string;
+  activityDay: string;
+  count: number;
+  valueSum: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** The same `Aggregate` that `aggregate` computes from rows, from grouped rows. */
+export function aggregateGroups(groups: StoredGroup[]): Aggregate {
+  const rollups = new Map<string, RollupDelta>();
+  const activity = new Map<string, { profileId: number; day: string }>();
+  const lastSeen = new Map<number, number>();
+  const firstSeen = new Map<number, number>();
+  for (const group of groups) {
+    const key = `${group.profileId}\u0000${group.event}\u0000${group.day}`;
+    const delta = rollups.get(key) ?? {
+      profileId: group.profileId,
+      event: group.event,
+      day: group.day,
+      count: 0,
+      valueSum: 0,
+    };
+    delta.count += group.count;
+    delta.valueSum += group.valueSum;
+    rollups.set(key, delta);
+    activity.set(`${group.profileId}\u0000${group.activityDay}`, {
+      profileId: group.profileId,
+      day: group.activityDay,
+    });
+    lastSeen.set(group.profileId, Math.max(lastSeen.get(group.profileId) ?? 0, group.lastAt));
+    firstSeen.set(
+      group.profileId,
+      Math.min(firstSeen.get(group.profileId) ?? Number.MAX_SAFE_INTEGER, group.firstAt)
+    );
+  }
+  return { rollups: [...rollups.values()], activity: [...activity.values()], lastSeen, firstSeen };
+}

@@ -56,11 +56,24 @@ export type BatchResult = { ok: true; batch: ValidatedBatch } | { ok: false; err
 export { isValidTimeZone };
 
 const NUL_MESSAGE = 'may not contain the NUL character (\\u0000)';
+/** The instants an event's timestamp may take: within retention, at most 5 minutes ahead. */
+function eventWindow(options: ValidationOptions) {
+  return {
+    oldest: options.now - options.rawEventsDays * DAY_MS,
+    newest: options.now + EVENT_LIMITS.maxFutureMs,
+  };
+}
+
+const EVENT_KEYS = new Set(['name', 'timestamp', 'properties', 'messageId', 'userId', 'anonymousId']);
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const noNul = (text: string) => !text.includes('\u0000');
+
 const shortText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((text) => !text.includes('\u0000'), NUL_MESSAGE);
+    .refine(noNul, NUL_MESSAGE);
 
 const clientContextSchema = z
   .object({
@@ -123,15 +136,14 @@ const timestampSchema = z.union([
   z
     .string()
     // ISO 8601 with a date and time; a bare date would silently mean midnight UTC.
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    .regex(ISO_DATE_TIME, {
       message: 'must be an ISO 8601 date-time with a time zone, or epoch milliseconds',
     })
     .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date'),
 ]);
 
 function eventSchema(options: ValidationOptions) {
-  const oldest = options.now - options.rawEventsDays * DAY_MS;
-  const newest = options.now + EVENT_LIMITS.maxFutureMs;
+  const { oldest, newest } = eventWindow(options);
   const identityField = (schema: z.ZodTypeAny) =>
     options.isApiToken
       ? schema.optional()
@@ -156,7 +168,7 @@ function eventSchema(options: ValidationOptions) {
         .string()
         .min(1)
         .max(EVENT_LIMITS.maxMessageIdLength)
-        .refine((id) => !id.includes('\u0000'), NUL_MESSAGE)
+        .refine(noNul, NUL_MESSAGE)
         .optional(),
       userId: identityField(z.number().int().positive()),
       anonymousId: identityField(
@@ -197,6 +209,125 @@ const issuesToErrors = (error: z.ZodError, prefix: (string | number)[]): FieldEr
     message: issue.message,
   }));
 
+/**
+ * The normalised event when `raw` obviously keeps every rule of `eventSchema`, else `null`
+ * (the schema then decides, and names what is wrong). It may answer `null` for a valid event,
+ * never an event the schema would reject: test/unit/events/validate-fast-path.test.ts checks
+ * both paths give the same answer over generated valid and broken events.
+ */
+export function acceptWellFormedEvent(
+  raw: unknown,
+  index: number,
+  window: { oldest: number; newest: number },
+  options: ValidationOptions
+): NormalizedEvent | null {
+  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype)
+    return null;
+  const event = raw as Record<string, unknown>;
+  for (const key of Object.keys(event)) if (!EVENT_KEYS.has(key)) return null;
+  const { name, timestamp, properties, messageId, userId, anonymousId } = event;
+  if (typeof name !== 'string' || !EVENT_LIMITS.namePattern.test(name)) return null;
+
+  let occurredAt = options.now;
+  if (typeof timestamp === 'number') {
+    if (!Number.isInteger(timestamp) || timestamp < 0) return null;
+    occurredAt = timestamp;
+  } else if (typeof timestamp === 'string') {
+    if (!ISO_DATE_TIME.test(timestamp)) return null;
+    occurredAt = Date.parse(timestamp);
+    if (Number.isNaN(occurredAt)) return null;
+  } else if (timestamp !== undefined) return null;
+  if (timestamp !== undefined && (occurredAt > window.newest || occurredAt < window.oldest))
+    return null;
+
+  let value: number | null = null;
+  if (properties !== undefined) {
+    if (!isPlainObject(properties)) return null;
+    if (Object.keys(properties).length > EVENT_LIMITS.maxPropertiesKeys) return null;
+    if (jsonDepth(properties) > EVENT_LIMITS.maxPropertiesDepth) return null;
+    if (jsonBytes(properties) > EVENT_LIMITS.maxPropertiesBytes) return null;
+    if (nulPath(properties)) return null;
+    const candidate = properties.value;
+    if (candidate !== undefined) {
+      if (typeof candidate !== 'number' || !Number.isFinite(candidate)) return null;
+      value = candidate;
+    }
+  }
+  if (
+    messageId !== undefined &&
+    (typeof messageId !== 'string' ||
+      messageId.length < 1 ||
+      messageId.length > EVENT_LIMITS.maxMessageIdLength ||
+      !noNul(messageId))
+  )
+    return null;
+
+  let subject: EventSubject = null;
+  if (!options.isApiToken) {
+    if (userId !== undefined || anonymousId !== undefined) return null;
+  } else if (userId !== undefined) {
+    if (anonymousId !== undefined) return null;
+    if (typeof userId !== 'number' || !Number.isInteger(userId) || userId <= 0) return null;
+    subject = { userId };
+  } else if (anonymousId !== undefined) {
+    if (typeof anonymousId !== 'string' || !ANONYMOUS_ID_PATTERN.test(anonymousId)) return null;
+    subject = { anonymousId };
+  } else return null; // an API-token caller must name the visitor: the slow path says so
+
+  return {
+    index,
+    name,
+    occurredAt,
+    properties: (properties as Record<string, unknown> | undefined) ?? null,
+    value,
+    messageId: (messageId as string | undefined) ?? null,
+    subject,
+  };
+}
+
+/**
+ * One event through the zod schema: the normalised event, or every rule it breaks. `schema`
+ * is `eventSchema(options)`, built once per batch by the caller.
+ */
+export function validateEventBySchema(
+  raw: unknown,
+  index: number,
+  options: ValidationOptions,
+  schema: ReturnType<typeof eventSchema> = eventSchema(options)
+): { event: NormalizedEvent } | { errors: FieldError[] } {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { errors: issuesToErrors(parsed.error, ['events', index]) };
+  const event = parsed.data;
+  if (options.isApiToken && event.userId === undefined && event.anonymousId === undefined) {
+    return {
+      errors: [
+        {
+          path: formatPath(['events', index, 'userId']),
+          message: 'an API-token caller must give userId or anonymousId for each event',
+        },
+      ],
+    };
+  }
+  const properties = (event.properties as Record<string, unknown> | undefined) ?? null;
+  const value = properties && typeof properties.value === 'number' ? properties.value : null;
+  return {
+    event: {
+      index,
+      name: event.name,
+      occurredAt: event.timestamp ?? options.now,
+      properties,
+      value,
+      messageId: event.messageId ?? null,
+      subject:
+        event.userId !== undefined
+          ? { userId: event.userId }
+          : event.anonymousId !== undefined
+            ? { anonymousId: event.anonymousId }
+            : null,
+    },
+  };
+}
+
 /** Validates a whole batch; see the module comment for the two levels of failure. */
 export function validateBatch(body: unknown, options: ValidationOptions): BatchResult {
   if (!isPlainObject(body)) {
@@ -234,43 +365,22 @@ export function validateBatch(body: unknown, options: ValidationOptions): BatchR
     context = parsed.data;
   }
 
-  const schema = eventSchema(options);
+  // The zod schema reports every rule an event breaks; a well-formed event — nearly all of
+  // them — is accepted by `acceptWellFormedEvent` without it (building the schema and parsing
+  // 100 events with it took ~3 ms of CPU, against ~0.3 ms). The schema is built only when an
+  // event needs it.
+  let schema: ReturnType<typeof eventSchema> | undefined;
+  const window = eventWindow(options);
   const batch: ValidatedBatch = { events: [], rejected: [], context };
   events.forEach((raw, index) => {
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      batch.rejected.push({ index, errors: issuesToErrors(parsed.error, ['events', index]) });
+    const fast = acceptWellFormedEvent(raw, index, window, options);
+    if (fast) {
+      batch.events.push(fast);
       return;
     }
-    const event = parsed.data;
-    if (options.isApiToken && event.userId === undefined && event.anonymousId === undefined) {
-      batch.rejected.push({
-        index,
-        errors: [
-          {
-            path: formatPath(['events', index, 'userId']),
-            message: 'an API-token caller must give userId or anonymousId for each event',
-          },
-        ],
-      });
-      return;
-    }
-    const properties = (event.properties as Record<string, unknown> | undefined) ?? null;
-    const value = properties && typeof properties.value === 'number' ? properties.value : null;
-    batch.events.push({
-      index,
-      name: event.name,
-      occurredAt: event.timestamp ?? options.now,
-      properties,
-      value,
-      messageId: event.messageId ?? null,
-      subject:
-        event.userId !== undefined
-          ? { userId: event.userId }
-          : event.anonymousId !== undefined
-            ? { anonymousId: event.anonymousId }
-            : null,
-    });
+    const checked = validateEventBySchema(raw, index, options, (schema ??= eventSchema(options)));
+    if ('errors' in checked) batch.rejected.push({ index, errors: checked.errors });
+    else batch.events.push(checked.event);
   });
   return { ok: true, batch };
 }

@@ -215,29 +215,42 @@ export async function ensureProfiles(
       ? { ...base, user_id: Number(key.slice(2)) }
       : { ...base, anonymous_id: key.slice(2) };
   };
-  for (const [column, prefix] of [
-    ['user_id', 'u:'],
-    ['anonymous_id', 'a:'],
+  // On Postgres a new profile and its identity row are written by one statement (a
+  // data-modifying CTE): one round trip, and no profile is ever seen without its identity.
+  const postgres = dialectOf(db as Knex) === 'postgres';
+  const withIdentity = new Set<string>();
+  for (const [column, prefix, kind] of [
+    ['user_id', 'u:', 'user'],
+    ['anonymous_id', 'a:', 'anonymous'],
   ] as const) {
     const keys = missing.filter((k) => k.startsWith(prefix));
     for (let i = 0; i < keys.length; i += 200) {
+      const insert = insertValues(
+        db,
+        TABLES.profiles,
+        keys.slice(i, i + 200).map(rowOf),
+        `on conflict (${column}) do nothing returning id, ${column}`
+      );
+      let statement: Knex.Raw = insert;
+      if (postgres) {
+        const { sql, bindings } = insert.toSQL();
+        statement = db.raw(
+          `with p as (${sql}), i as (insert into ?? (kind, value, profile_id, created_at)
+             select ?, p.${column}::text, p.id, ?::bigint from p on conflict (kind, value) do nothing)
+           select * from p`,
+          [...bindings, TABLES.identities, kind, now]
+        );
+      }
       const inserted = returnedRows<{
         id: number | string;
         user_id?: number | string;
         anonymous_id?: string;
-      }>(
-        await insertValues(
-          db,
-          TABLES.profiles,
-          keys.slice(i, i + 200).map(rowOf),
-          `on conflict (${column}) do nothing returning id, ${column}`
-        )
-      );
-      for (const r of inserted)
-        ids.set(
-          `${prefix}${column === 'user_id' ? Number(r.user_id) : r.anonymous_id}`,
-          Number(r.id)
-        );
+      }>(await statement);
+      for (const r of inserted) {
+        const key = `${prefix}${column === 'user_id' ? Number(r.user_id) : r.anonymous_id}`;
+        ids.set(key, Number(r.id));
+        if (postgres) withIdentity.add(key);
+      }
     }
   }
   // Rows another writer inserted between our lookup and insert were ignored: read them back.
@@ -248,7 +261,7 @@ export async function ensureProfiles(
       raced.filter((k) => k.startsWith('a:')).map((k) => k.slice(2))
     );
   }
-  const identities = missing.map((key) => ({
+  const identities = missing.filter((key) => !withIdentity.has(key)).map((key) => ({
     kind: key.startsWith('u:') ? 'user' : 'anonymous',
     value: key.slice(2),
     profile_id: ids.get(key) as number,
