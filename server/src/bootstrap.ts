@@ -3,9 +3,15 @@ import { adminActionDefinitions } from './permissions/actions';
 import { grantStorefrontPermissionsOnce } from './permissions/grant-storefront';
 import { parsePluginConfig, type PluginConfig } from './config';
 import { getService } from './utils/get-service';
+import { registerHiddenRowsLifecycles } from './personalization/hidden-entries';
+import { registerTargetingVersionBumps } from './personalization/enforce';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'store').migrate();
+  // Targeting's list filter and its cache's version bumps live in database lifecycles, which
+  // exist from bootstrap on.
+  registerHiddenRowsLifecycles(strapi);
+  registerTargetingVersionBumps(strapi);
   await strapi.service('admin::permission').actionProvider.registerMany(adminActionDefinitions);
 
   const config = parsePluginConfig(strapi.config.get('plugin::segments')) satisfies PluginConfig;

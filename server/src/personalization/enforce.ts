@@ -7,12 +7,13 @@ import {
   isTargetingEnabled,
   restrictPopulate,
   visibilityFilter,
+  SEGMENT_UID,
   type ModelLike,
 } from './targeting';
 import { isApiTokenCaller } from '../utils/http';
 import { reachesPersonalised, type ModelLike as FieldModel } from '../field-variants/schema';
 import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
-import { hiddenRowIds } from './hidden-entries';
+import { hiddenRowsValue, withHiddenRows, type HiddenRows } from './hidden-entries';
 
 /** Query parameter an API-token caller uses to see content as a member of one segment. */
 export const PREVIEW_PARAM = 'segmentsPreview';
@@ -82,18 +83,50 @@ export async function requestSegmentKeys(strapi: Core.Strapi, ctx: Context): Pro
 }
 
 /**
- * The rows of a type this request may not see, read once per request and type (a list read asks
- * twice: for the page and for its count).
+ * What this request's reads of a type leave out, looked up once per request and type (a list
+ * read asks twice: for the page and for its count).
  */
-function requestHiddenRowIds(strapi: Core.Strapi, ctx: Context, uid: string): Promise<number[] | null> {
-  const state = ctx.state as { segmentsHiddenRows?: Map<string, Promise<number[] | null>> };
-  state.segmentsHiddenRows ??= new Map();
-  let hidden = state.segmentsHiddenRows.get(uid);
+function requestHiddenRows(strapi: Core.Strapi, ctx: Context, uid: string, keys: readonly string[]) {
+  const state = ctx.state as { segmentsHidden?: Map<string, Promise<HiddenRows>> };
+  state.segmentsHidden ??= new Map();
+  let hidden = state.segmentsHidden.get(uid);
   if (!hidden) {
-    hidden = requestSegmentKeys(strapi, ctx).then((keys) => hiddenRowIds(strapi, uid, keys));
-    state.segmentsHiddenRows.set(uid, hidden);
+    hidden = strapi.plugin('segments').service('personalization').hiddenRows(uid, keys) as Promise<HiddenRows>;
+    state.segmentsHidden.set(uid, hidden);
   }
   return hidden;
+}
+
+/**
+ * After any write to an entry of a targeting-enabled type or to a segment, the cached hidden
+ * rows of every instance are stale: bump the `targeting` content version. Database lifecycles,
+ * so writes through the query engine count as well as the document service's.
+ */
+export function registerTargetingVersionBumps(strapi: Core.Strapi): void {
+  const models = [
+    SEGMENT_UID,
+    ...Object.values(strapi.contentTypes)
+      .filter((ct) => isTargetingEnabled(ct as unknown as ModelLike))
+      .map((ct) => ct.uid as string),
+  ];
+  const bump = () => strapi.plugin('segments').service('personalization').invalidateTargeting() as Promise<void>;
+  // A recompute records each segment's size and time: not a change targeting can see.
+  const BOOKKEEPING = new Set(['computedSize', 'computedAt', 'updatedAt']);
+  const bumpUnlessBookkeeping = (event: { model: { uid: string }; params?: { data?: object } }) => {
+    const data = event.params?.data;
+    if (event.model.uid === SEGMENT_UID && data && Object.keys(data).every((k) => BOOKKEEPING.has(k)))
+      return undefined;
+    return bump();
+  };
+  strapi.db.lifecycles.subscribe({
+    models,
+    afterCreate: bump,
+    afterCreateMany: bump,
+    afterUpdate: bumpUnlessBookkeeping,
+    afterUpdateMany: bumpUnlessBookkeeping,
+    afterDelete: bump,
+    afterDeleteMany: bump,
+  } as never);
 }
 
 /**
@@ -134,15 +167,18 @@ export function registerTargetingEnforcement(strapi: Core.Strapi): void {
       return next();
     }
 
-    if (enabled) {
-      const hidden = await requestHiddenRowIds(strapi, ctx, context.uid);
-      const visible = hidden === null ? filter : hidden.length ? { id: { $notIn: hidden } } : null;
-      if (visible) params.filters = andFilter(params.filters, visible);
-    }
     if (params.populate !== undefined) {
       params.populate = restrictPopulate(params.populate, model, getModel, filter);
     }
-    return next();
+    if (!enabled) return next();
+    const keys = await requestSegmentKeys(strapi, ctx);
+    const hidden = await requestHiddenRows(strapi, ctx, context.uid, keys);
+    if (!hidden) {
+      params.filters = andFilter(params.filters, filter);
+      return next();
+    }
+    const value = hiddenRowsValue(strapi, context.uid, keys, hidden);
+    return value ? withHiddenRows(ctx.state, context.uid, value, next) : next();
   });
 }
 

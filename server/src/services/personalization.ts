@@ -14,6 +14,7 @@ import {
   type Unit,
 } from '../personalization/experiment';
 import { requestSegmentKeys } from '../personalization/enforce';
+import { readHiddenRows } from '../personalization/hidden-entries';
 import { TABLES } from '../store/tables';
 import { getService } from '../utils/get-service';
 import { bumpContentVersion, readContentVersion } from '../personalization/content-version';
@@ -135,6 +136,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (placementCache.size > 1000) placementCache.delete(placementCache.keys().next().value as string);
     return value;
   }
+  const TARGETING_VERSION = 'targeting';
+  const HIDDEN_ROWS_TTL_MS = 60_000;
+  const hiddenRowsCache = new Map<
+    string,
+    { at: number; version: number; value: ReturnType<typeof readHiddenRows> }
+  >();
+
+  /**
+   * Bumps a content version so every instance drops its cached copy, and drops this instance's
+   * at once. Inside the caller's transaction (the Content Manager publishes in one) the bump
+   * waits for the commit: before it, SQLite's single connection is the transaction's (a bump
+   * would wait for it forever), and another instance could reload the old rows under the new
+   * version.
+   */
+  async function bumpAfterCommit(key: string, clearLocal: () => void): Promise<void> {
+    clearLocal();
+    const bump = () => bumpContentVersion(strapi.db.connection, key);
+    if (!strapi.db.inTransaction()) return bump();
+    await strapi.db.transaction(async ({ onCommit }) => {
+      onCommit(() => {
+        clearLocal();
+        bump().catch((error: unknown) => strapi.log.error(`[segments] ${key} version bump failed: ${String(error)}`));
+      });
+    });
+  }
+
   const time = (v: unknown) => (v === null || v === undefined || v === '' ? NaN : new Date(v as string).getTime());
   const inWindow = (b: StoredBanner, now: number) => {
     const start = time(b.startsAt);
@@ -144,19 +171,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** A banner or experiment changed: every instance's next placement request reloads. */
-    async invalidatePlacements(): Promise<void> {
-      placementCache.clear();
-      const bump = () => bumpContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
-      if (!strapi.db.inTransaction()) return bump();
-      // Inside the caller's transaction (the Content Manager publishes in one): bump once it
-      // commits. Before that, SQLite's single connection is the transaction's (a bump would wait
-      // for it forever), and another instance could reload the old rows under the new version.
-      await strapi.db.transaction(async ({ onCommit }) => {
-        onCommit(() => {
-          placementCache.clear();
-          bump().catch((error: unknown) => strapi.log.error(`[segments] placement version bump failed: ${String(error)}`));
-        });
-      });
+    invalidatePlacements(): Promise<void> {
+      return bumpAfterCommit(PLACEMENTS_VERSION, () => placementCache.clear());
+    },
+
+    /**
+     * An entry of a targeting-enabled type or a segment was written: every instance's next list
+     * request reads the hidden rows again (see personalization/hidden-entries.ts).
+     */
+    invalidateTargeting(): Promise<void> {
+      return bumpAfterCommit(TARGETING_VERSION, () => hiddenRowsCache.clear());
+    },
+
+    /**
+     * What a list of `uid` leaves out for a visitor in `segmentKeys`, from the per-instance cache
+     * while the `targeting` content version is unchanged (one primary-key read), else read anew.
+     * HIDDEN_ROWS_TTL_MS bounds what the version does not see (a write straight to the database).
+     */
+    async hiddenRows(uid: string, segmentKeys: readonly string[]) {
+      const version = await readContentVersion(strapi.db.connection, TARGETING_VERSION);
+      const key = `${uid}\u0000${[...segmentKeys].sort().join('\u0000')}`;
+      const hit = hiddenRowsCache.get(key);
+      if (hit && hit.version === version && Date.now() - hit.at < HIDDEN_ROWS_TTL_MS) return hit.value;
+      const value = readHiddenRows(strapi, uid, segmentKeys);
+      value.catch(() => hiddenRowsCache.delete(key));
+      hiddenRowsCache.set(key, { at: Date.now(), version, value });
+      if (hiddenRowsCache.size > 5000) hiddenRowsCache.delete(hiddenRowsCache.keys().next().value as string);
+      return value;
     },
 
     async visitorOf(ctx: Context): Promise<VisitorState> {
