@@ -50,7 +50,7 @@ describe('targeting: hidden rows', () => {
     const table = strapi.db.metadata.get(ARTICLE as never).tableName;
     const rows = (await strapi.db
       .connection(table)
-      .whereIn('id', hiddenRowsSubquery(strapi, ARTICLE, keys)!)
+      .whereRaw('?? in (?)', ['id', hiddenRowsSubquery(strapi, ARTICLE, keys)!])
       .distinct('title')
       .orderBy('title')) as Array<{ title: string }>;
     return rows.map((r) => r.title);
