@@ -3,8 +3,10 @@ import { adminActionDefinitions } from './permissions/actions';
 import { grantStorefrontPermissionsOnce } from './permissions/grant-storefront';
 import { parsePluginConfig, type PluginConfig } from './config';
 import { getService } from './utils/get-service';
-import { registerHiddenRowsLifecycles } from './personalization/hidden-entries';
-import { registerTargetingVersionBumps } from './personalization/enforce';
+import {
+  registerHiddenRowsLifecycles,
+  registerTargetingVersionBumps,
+} from './personalization/hidden-entries';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'store').migrate();

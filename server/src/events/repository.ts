@@ -58,30 +58,12 @@ export async function addActivityDays(
     await activityInsert(db, days.slice(i, i + INSERT_CHUNK));
 }
 
-/**
- * Rollups, activity days and the requester's profile touch. On Postgres a small batch's three
- * writes go in one statement (data-modifying CTEs always run to completion), saving two round
- * trips per request; each touches a different table, so the shared snapshot is harmless.
- */
+/** Rollups, activity days and the requester's profile touch (SQLite, and Postgres imports). */
 async function writeTotals(
   db: Db,
   totals: Aggregate,
   requesterTouch: Knex.QueryBuilder | undefined
 ) {
-  const small = totals.rollups.length <= INSERT_CHUNK && totals.activity.length <= INSERT_CHUNK;
-  if (dialectOf(db as Knex) === 'postgres' && small && totals.rollups.length) {
-    const parts = [
-      rollupUpsert(db, totals.rollups).toSQL(),
-      activityInsert(db, totals.activity).toSQL(),
-    ];
-    const main = requesterTouch ? requesterTouch.toSQL() : { sql: 'select 1', bindings: [] };
-    await db.raw(`with r as (${parts[0].sql}), a as (${parts[1].sql}) ${main.sql}`, [
-      ...parts[0].bindings,
-      ...parts[1].bindings,
-      ...main.bindings,
-    ]);
-    return;
-  }
   await addRollups(db, totals.rollups);
   await addActivityDays(db, totals.activity);
   if (requesterTouch) await requesterTouch;

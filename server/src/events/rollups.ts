@@ -28,45 +28,6 @@ export interface Aggregate {
 }
 
 /**
- * Rollup days are UTC (the rule language's windows count UTC days); activity days use
- * `activityDay`, the reporting time zone's calendar (UTC unless configured).
- */
-export function aggregate(
-  events: StoredEvent[],
-  activityDay: (epochMs: number) => string = utcDay
-): Aggregate {
-  const rollups = new Map<string, RollupDelta>();
-  const activity = new Map<string, { profileId: number; day: string }>();
-  const lastSeen = new Map<number, number>();
-  const firstSeen = new Map<number, number>();
-  for (const event of events) {
-    const day = utcDay(event.occurredAt);
-    const key = `${event.profileId}\u0000${event.name}\u0000${day}`;
-    const delta = rollups.get(key) ?? {
-      profileId: event.profileId,
-      event: event.name,
-      day,
-      count: 0,
-      valueSum: 0,
-    };
-    delta.count += 1;
-    delta.valueSum += event.value ?? 0;
-    rollups.set(key, delta);
-    const localDay = activityDay === utcDay ? day : activityDay(event.occurredAt);
-    activity.set(`${event.profileId}\u0000${localDay}`, {
-      profileId: event.profileId,
-      day: localDay,
-    });
-    lastSeen.set(event.profileId, Math.max(lastSeen.get(event.profileId) ?? 0, event.occurredAt));
-    firstSeen.set(
-      event.profileId,
-      Math.min(firstSeen.get(event.profileId) ?? Number.MAX_SAFE_INTEGER, event.occurredAt)
-    );
-  }
-  return { rollups: [...rollups.values()], activity: [...activity.values()], lastSeen, firstSeen };
-}
-
-/**
  * Stored events already grouped by (profile, event, UTC day, activity day) — what the Postgres
  * batch statement answers instead of every inserted row.
  */
@@ -81,7 +42,29 @@ export interface StoredGroup {
   lastAt: number;
 }
 
-/** The same `Aggregate` that `aggregate` computes from rows, from grouped rows. */
+/**
+ * Rollup days are UTC (the rule language's windows count UTC days); activity days use
+ * `activityDay`, the reporting time zone's calendar (UTC unless configured).
+ */
+export function aggregate(
+  events: StoredEvent[],
+  activityDay: (epochMs: number) => string = utcDay
+): Aggregate {
+  return aggregateGroups(
+    events.map((event) => ({
+      profileId: event.profileId,
+      event: event.name,
+      day: utcDay(event.occurredAt),
+      activityDay: activityDay(event.occurredAt),
+      count: 1,
+      valueSum: event.value ?? 0,
+      firstAt: event.occurredAt,
+      lastAt: event.occurredAt,
+    }))
+  );
+}
+
+/** What `aggregate` computes, from events already grouped (the Postgres batch statement's answer). */
 export function aggregateGroups(groups: StoredGroup[]): Aggregate {
   const rollups = new Map<string, RollupDelta>();
   const activity = new Map<string, { profileId: number; day: string }>();

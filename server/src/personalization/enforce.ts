@@ -7,7 +7,6 @@ import {
   isTargetingEnabled,
   restrictPopulate,
   visibilityFilter,
-  SEGMENT_UID,
   type ModelLike,
 } from './targeting';
 import { isApiTokenCaller } from '../utils/http';
@@ -95,38 +94,6 @@ function requestHiddenRows(strapi: Core.Strapi, ctx: Context, uid: string, keys:
     state.segmentsHidden.set(uid, hidden);
   }
   return hidden;
-}
-
-/**
- * After any write to an entry of a targeting-enabled type or to a segment, the cached hidden
- * rows of every instance are stale: bump the `targeting` content version. Database lifecycles,
- * so writes through the query engine count as well as the document service's.
- */
-export function registerTargetingVersionBumps(strapi: Core.Strapi): void {
-  const models = [
-    SEGMENT_UID,
-    ...Object.values(strapi.contentTypes)
-      .filter((ct) => isTargetingEnabled(ct as unknown as ModelLike))
-      .map((ct) => ct.uid as string),
-  ];
-  const bump = () => strapi.plugin('segments').service('personalization').invalidateTargeting() as Promise<void>;
-  // A recompute records each segment's size and time: not a change targeting can see.
-  const BOOKKEEPING = new Set(['computedSize', 'computedAt', 'updatedAt']);
-  const bumpUnlessBookkeeping = (event: { model: { uid: string }; params?: { data?: object } }) => {
-    const data = event.params?.data;
-    if (event.model.uid === SEGMENT_UID && data && Object.keys(data).every((k) => BOOKKEEPING.has(k)))
-      return undefined;
-    return bump();
-  };
-  strapi.db.lifecycles.subscribe({
-    models,
-    afterCreate: bump,
-    afterCreateMany: bump,
-    afterUpdate: bumpUnlessBookkeeping,
-    afterUpdateMany: bumpUnlessBookkeeping,
-    afterDelete: bump,
-    afterDeleteMany: bump,
-  } as never);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { SEGMENT_UID, TARGETS_FIELD } from './targeting';
+import { isTargetingEnabled, SEGMENT_UID, TARGETS_FIELD, type ModelLike } from './targeting';
 
 /**
  * How a content-API list of a targeting-enabled type leaves out the rows a visitor may not see.
@@ -158,5 +158,37 @@ export function registerHiddenRowsLifecycles(strapi: Core.Strapi): void {
     beforeFindOne: restrict,
     beforeFindMany: restrict,
     beforeCount: restrict,
+  } as never);
+}
+
+/**
+ * After any write to an entry of a targeting-enabled type or to a segment, the cached hidden
+ * rows of every instance are stale: bump the `targeting` content version. Database lifecycles,
+ * so writes through the query engine count as well as the document service's.
+ */
+export function registerTargetingVersionBumps(strapi: Core.Strapi): void {
+  const models = [
+    SEGMENT_UID,
+    ...Object.values(strapi.contentTypes)
+      .filter((ct) => isTargetingEnabled(ct as unknown as ModelLike))
+      .map((ct) => ct.uid as string),
+  ];
+  const bump = () => strapi.plugin('segments').service('personalization').invalidateTargeting() as Promise<void>;
+  // A recompute records each segment's size and time: not a change targeting can see.
+  const BOOKKEEPING = new Set(['computedSize', 'computedAt', 'updatedAt']);
+  const bumpUnlessBookkeeping = (event: { model: { uid: string }; params?: { data?: object } }) => {
+    const data = event.params?.data;
+    if (event.model.uid === SEGMENT_UID && data && Object.keys(data).every((k) => BOOKKEEPING.has(k)))
+      return undefined;
+    return bump();
+  };
+  strapi.db.lifecycles.subscribe({
+    models,
+    afterCreate: bump,
+    afterCreateMany: bump,
+    afterUpdate: bumpUnlessBookkeeping,
+    afterUpdateMany: bumpUnlessBookkeeping,
+    afterDelete: bump,
+    afterDeleteMany: bump,
   } as never);
 }

@@ -14,10 +14,10 @@ import {
   type Unit,
 } from '../personalization/experiment';
 import { requestSegmentKeys } from '../personalization/enforce';
-import { readHiddenRows } from '../personalization/hidden-entries';
+import { readHiddenRows, type HiddenRows } from '../personalization/hidden-entries';
 import { TABLES } from '../store/tables';
 import { getService } from '../utils/get-service';
-import { bumpContentVersion, readContentVersion } from '../personalization/content-version';
+import { bumpContentVersion, readContentVersion, versionedCache } from '../personalization/content-version';
 
 export const BANNER_UID = 'plugin::segments.banner';
 export const EXPERIMENT_UID = 'plugin::segments.experiment';
@@ -104,20 +104,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const PLACEMENT_TTL_MS = 60_000;
   const PLACEMENTS_VERSION = 'placements';
-  const placementCache = new Map<
-    string,
-    {
-      at: number;
-      version: number;
-      value: Promise<{ banners: StoredBanner[]; experiment: ExperimentDefinition | null }>;
-    }
-  >();
+  const placementCache = versionedCache<{ banners: StoredBanner[]; experiment: ExperimentDefinition | null }>(
+    PLACEMENT_TTL_MS,
+    1000
+  );
   async function placementContent(placement: string, locale: string | undefined) {
     const key = `${placement}\u0000${locale ?? ''}`;
     const version = await readContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
-    const hit = placementCache.get(key);
-    if (hit && hit.version === version && Date.now() - hit.at < PLACEMENT_TTL_MS) return hit.value;
-    const value = (async () => {
+    return placementCache.get(key, version, async () => {
       let banners: StoredBanner[] = [];
       await strapi.requestContext.run({} as never, async () => {
         banners = (await strapi.documents(BANNER_UID as never).findMany({
@@ -130,18 +124,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       const [experiment] = await runningExperiments(placement);
       return { banners, experiment: experiment ?? null };
-    })();
-    value.catch(() => placementCache.delete(key));
-    placementCache.set(key, { at: Date.now(), version, value });
-    if (placementCache.size > 1000) placementCache.delete(placementCache.keys().next().value as string);
-    return value;
+    });
   }
   const TARGETING_VERSION = 'targeting';
   const HIDDEN_ROWS_TTL_MS = 60_000;
-  const hiddenRowsCache = new Map<
-    string,
-    { at: number; version: number; value: ReturnType<typeof readHiddenRows> }
-  >();
+  const hiddenRowsCache = versionedCache<HiddenRows>(HIDDEN_ROWS_TTL_MS, 5000);
 
   /**
    * Bumps a content version so every instance drops its cached copy, and drops this instance's
@@ -191,13 +178,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async hiddenRows(uid: string, segmentKeys: readonly string[]) {
       const version = await readContentVersion(strapi.db.connection, TARGETING_VERSION);
       const key = `${uid}\u0000${[...segmentKeys].sort().join('\u0000')}`;
-      const hit = hiddenRowsCache.get(key);
-      if (hit && hit.version === version && Date.now() - hit.at < HIDDEN_ROWS_TTL_MS) return hit.value;
-      const value = readHiddenRows(strapi, uid, segmentKeys);
-      value.catch(() => hiddenRowsCache.delete(key));
-      hiddenRowsCache.set(key, { at: Date.now(), version, value });
-      if (hiddenRowsCache.size > 5000) hiddenRowsCache.delete(hiddenRowsCache.keys().next().value as string);
-      return value;
+      return hiddenRowsCache.get(key, version, () => readHiddenRows(strapi, uid, segmentKeys));
     },
 
     async visitorOf(ctx: Context): Promise<VisitorState> {
