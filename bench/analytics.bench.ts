@@ -1,7 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import type { BenchResult } from './types';
 import { analyticsDatabase, ANALYTICS_NOW } from './helpers/analytics-data';
-import { runMigrations } from '../server/src/store/migrations';
+import { runMigrations } from '../server/src/migrations';
 import { TABLES } from '../server/src/store/tables';
 import { activitySeries, addDays, weekStart } from '../server/src/analytics/activity';
 import {

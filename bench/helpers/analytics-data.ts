@@ -9,7 +9,7 @@
 import fs from 'fs';
 import path from 'path';
 import knexFactory from 'knex';
-import { runMigrations } from '../../server/src/store/migrations';
+import { runMigrations } from '../../server/src/migrations';
 
 export const ANALYTICS_NOW = Date.parse('2026-06-15T12:00:00Z');
 const DAY = 86_400_000;

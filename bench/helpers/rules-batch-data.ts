@@ -6,7 +6,7 @@
 import fs from 'fs';
 import path from 'path';
 import knexFactory from 'knex';
-import { runMigrations } from '../../server/src/store/migrations';
+import { runMigrations } from '../../server/src/migrations';
 
 export const NOW = new Date('2026-06-15T12:00:00Z');
 const DAY = 86_400_000;

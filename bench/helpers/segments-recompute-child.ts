@@ -7,7 +7,7 @@
  * Prints `RESULT {"initialMs":…,"steadyMs":…,"countMs":…,"members":…,"maxRssMb":…}`.
  */
 import knexFactory from 'knex';
-import { runMigrations } from '../../server/src/store/migrations';
+import { runMigrations } from '../../server/src/migrations';
 import { countMatchingProfiles } from '../../server/src/rules/sql';
 import { TABLES } from '../../server/src/store/tables';
 import { dependencyOrder } from '../../server/src/segments/order';

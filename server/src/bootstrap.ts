@@ -1,15 +1,18 @@
+import os from 'os';
 import type { Core } from '@strapi/strapi';
 import { adminActionDefinitions } from './permissions/actions';
 import { grantStorefrontPermissionsOnce } from './permissions/grant-storefront';
 import { parsePluginConfig, type PluginConfig } from './config';
-import { getService } from './utils/get-service';
+import { getService } from './shell/get-service';
 import {
   registerHiddenRowsLifecycles,
   registerTargetingVersionBumps,
 } from './personalization/hidden-entries';
+import { runMigrations } from './migrations';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await getService(strapi, 'store').migrate();
+  const report = await runMigrations(getService(strapi, 'store').knex(), { owner: `${os.hostname()}:${process.pid}` });
+  if (report.applied.length) strapi.log.info(`[segments] applied migrations ${report.applied.join(', ')}`);
   // Targeting's list filter and its cache's version bumps live in database lifecycles, which
   // exist from bootstrap on.
   registerHiddenRowsLifecycles(strapi);

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { getService } from './utils/get-service';
+import { getService } from './shell/get-service';
 
 // Timers must not outlive the Strapi instance (tests boot many in one process).
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {

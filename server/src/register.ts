@@ -8,7 +8,7 @@ import {
 } from './personalization/enforce';
 import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 import { registerCampaignWriteGuard } from './campaigns/document-guard';
-import { registerFieldVariants, registerFieldVariantsGraphql } from './field-variants/strapi';
+import { personalisedContentTypes, registerFieldVariants, registerFieldVariantsGraphql } from './field-variants/strapi';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
   registerSegmentWriteGuard(strapi);
@@ -17,7 +17,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // Before targeting: its filter rewrite would otherwise show up in the paths of refused queries.
   registerFieldVariants(strapi);
   registerTargetingEnforcement(strapi);
-  registerPreviewParam(strapi);
+  registerPreviewParam(strapi, () => personalisedContentTypes(strapi));
   registerGraphqlEnforcement(strapi);
   registerPersonalizationWriteGuard(strapi);
   registerFieldVariantsGraphql(strapi);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { adminToken } from './helpers/admin';
 import { useStrapi } from './helpers/strapi';
 import { TABLES } from '../../server/src/store/tables';
-import { MIGRATIONS } from '../../server/src/store/migrations';
+import { MIGRATIONS } from '../../server/src/migrations';
 
 describe('the plugin inside a real Strapi', () => {
   const app = useStrapi('foundation');

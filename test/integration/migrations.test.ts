@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import path from 'path';
 import { bootStrapi, createTestDatabase, type TestDatabase } from './helpers/strapi';
-import { MIGRATIONS, runMigrations, type Migration } from '../../server/src/store/migrations';
+import { MIGRATIONS, runMigrations, type Migration } from '../../server/src/migrations';
 import { TABLES } from '../../server/src/store/tables';
 
 const BOOT_ONCE = path.join(__dirname, 'helpers', 'boot-once.js');

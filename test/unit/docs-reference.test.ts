@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { z } from 'zod';
 import { pluginConfigSchema } from '../../server/src/config';
-import contentApi from '../../server/src/routes/content-api';
+import { contentApiRoutes } from '../../server/src/routes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -62,7 +62,7 @@ describe('OpenAPI document', () => {
     openapi: string;
     paths: Record<string, Record<string, unknown>>;
   };
-  const routes = contentApi.routes.map((r) => ({
+  const routes = contentApiRoutes.map((r) => ({
     method: r.method.toLowerCase(),
     path: r.path.replace(/:([A-Za-z]+)/g, '{$1}'),
   }));

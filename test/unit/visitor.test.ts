@@ -1,4 +1,4 @@
-import { resolveVisitor, VisitorInputError } from '../../server/src/identity/visitor';
+import { resolveVisitor, VisitorInputError } from '../../server/src/profiles/visitor';
 
 const HEADER = 'x-segments-anonymous-id';
 

@@ -58,12 +58,16 @@ export function SendHourPreview({ documentId }: { documentId: string }) {
           {title}
         </Typography>
         <Typography variant="omega" data-testid="send-hour-share">
-          {t('sendHours.share', '{personalised} of {recipients} recipients ({share} %) have enough data for their own hour; the others get {fallback}:00 in their time zone.', {
-            personalised: data.personalised,
-            recipients: data.recipients,
-            share,
-            fallback: String(data.fallbackHour).padStart(2, '0'),
-          })}
+          {t(
+            'sendHours.share',
+            '{personalised} of {recipients} recipients ({share} %) have enough data for their own hour; the others get {fallback}:00 in their time zone.',
+            {
+              personalised: data.personalised,
+              recipients: data.recipients,
+              share,
+              fallback: String(data.fallbackHour).padStart(2, '0'),
+            }
+          )}
         </Typography>
         <BarChart labels={HOURS} values={data.hours} title={title} />
       </Flex>

@@ -9,20 +9,17 @@ import {
   SingleSelect,
   SingleSelectOption,
   TextInput,
-  Textarea,
   Typography,
 } from '@strapi/design-system';
 import { ArrowDown, ArrowUp, Plus, Trash } from '@strapi/icons';
-import { useFetchClient, useStrapiApp } from '@strapi/strapi/admin';
-import { forwardRef, useEffect, useMemo, useState, type ComponentType } from 'react';
-import { PLUGIN_ID } from '../pluginId';
+import { forwardRef, useMemo } from 'react';
+import { ValueEditor } from './ValueEditor';
+import { useSegments } from './useSegments';
 import { useT } from '../utils/useT';
-import type { DataEnvelope, SegmentSummary } from '../api/contracts';
 import {
   fieldOptions,
   valueProblems,
   type FieldOptions,
-  type Kind,
   type SplitArm,
   type Variant,
 } from '../../../server/src/field-variants/value';
@@ -60,174 +57,8 @@ const asStored = (value: unknown): Stored => {
   return { default: null, variants: [] };
 };
 
-const isSplit = (v: Variant): v is Extract<Variant, { split: SplitArm[] }> => Array.isArray((v as { split?: unknown }).split);
-
-interface Asset {
-  id: number;
-  name?: string;
-  url?: string;
-  mime?: string;
-}
-
-/** One editor per kind; `onChange(undefined)` means "no value". */
-const ValueEditor = ({
-  kind,
-  label,
-  value,
-  onChange,
-  disabled,
-  error,
-}: {
-  kind: Kind;
-  label: string;
-  value: unknown;
-  onChange(value: unknown): void;
-  disabled?: boolean;
-  error?: string;
-}) => {
-  const t = useT();
-  const components = useStrapiApp('PersonalisedInput', (app) => app.components) as Record<string, ComponentType<{
-    allowedTypes?: string[];
-    onClose(): void;
-    onSelectAssets(assets: Asset[]): void;
-  }>>;
-  const [picking, setPicking] = useState(false);
-  const [asset, setAsset] = useState<Asset | null>(null);
-  const [jsonText, setJsonText] = useState(() => (value === null || value === undefined ? '' : JSON.stringify(value, null, 2)));
-  const [jsonError, setJsonError] = useState<string | null>(null);
-  const { get } = useFetchClient();
-
-  useEffect(() => {
-    if (kind !== 'media' || typeof value !== 'number' || asset?.id === value) return;
-    get<Asset>(`/upload/files/${value}`)
-      .then((res) => setAsset(res.data))
-      .catch(() => setAsset({ id: value }));
-  }, [kind, value, asset?.id, get]);
-
-  let input: React.ReactNode;
-  switch (kind) {
-    case 'string':
-      input = (
-        <TextInput
-          value={typeof value === 'string' ? value : ''}
-          disabled={disabled}
-          onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
-        />
-      );
-      break;
-    case 'text':
-    case 'richtext':
-      input = (
-        <Textarea
-          value={typeof value === 'string' ? value : ''}
-          disabled={disabled}
-          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)}
-        />
-      );
-      break;
-    case 'number':
-      input = (
-        <NumberInput
-          value={typeof value === 'number' ? value : undefined}
-          disabled={disabled}
-          onValueChange={(n: number | undefined) => onChange(n ?? null)}
-        />
-      );
-      break;
-    case 'boolean':
-      input = (
-        <Checkbox
-          checked={value === true}
-          disabled={disabled}
-          onCheckedChange={(checked: boolean | 'indeterminate') => onChange(checked === true)}
-        >
-          {t('fieldVariants.true', 'true')}
-        </Checkbox>
-      );
-      break;
-    case 'media': {
-      const Dialog = components['media-library'];
-      input = (
-        <Flex gap={2} alignItems="center">
-          {asset?.url && asset.mime?.startsWith('image/') ? (
-            <img src={asset.url} alt={asset.name ?? ''} style={{ maxHeight: 48, maxWidth: 96 }} />
-          ) : null}
-          <Typography variant="pi">
-            {typeof value === 'number' ? asset?.name ?? `#${value}` : t('fieldVariants.noMedia', 'No file')}
-          </Typography>
-          <Button variant="secondary" size="S" disabled={disabled || !Dialog} onClick={() => setPicking(true)}>
-            {t('fieldVariants.pickMedia', 'Choose a file')}
-          </Button>
-          {typeof value === 'number' ? (
-            <Button variant="tertiary" size="S" disabled={disabled} onClick={() => onChange(null)}>
-              {t('fieldVariants.clearMedia', 'Clear')}
-            </Button>
-          ) : null}
-          {picking && Dialog ? (
-            <Dialog
-              onClose={() => setPicking(false)}
-              onSelectAssets={(assets) => {
-                setPicking(false);
-                const first = assets[0];
-                if (first) {
-                  setAsset(first);
-                  onChange(Number(first.id));
-                }
-              }}
-            />
-          ) : null}
-        </Flex>
-      );
-      break;
-    }
-    case 'json':
-      input = (
-        <Textarea
-          value={jsonText}
-          disabled={disabled}
-          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => {
-            setJsonText(e.target.value);
-            if (!e.target.value.trim()) {
-              setJsonError(null);
-              onChange(null);
-              return;
-            }
-            try {
-              onChange(JSON.parse(e.target.value));
-              setJsonError(null);
-            } catch {
-              setJsonError(t('fieldVariants.badJson', 'Not valid JSON'));
-            }
-          }}
-        />
-      );
-      break;
-  }
-  return (
-    <Field.Root error={jsonError ?? error} style={{ flex: 1 }}>
-      <Field.Label>{label}</Field.Label>
-      {input}
-      <Field.Error />
-    </Field.Root>
-  );
-};
-
-/** Sizes and keys of the segments an editor can pick (the plugin's admin list). */
-function useSegments() {
-  const { get } = useFetchClient();
-  const [segments, setSegments] = useState<SegmentSummary[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let live = true;
-    get<DataEnvelope<SegmentSummary[]>>(`/${PLUGIN_ID}/segments`)
-      .then((res) => live && setSegments(res.data.data))
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, [get]);
-  return { segments, failed };
-}
+const isSplit = (v: Variant): v is Extract<Variant, { split: SplitArm[] }> =>
+  Array.isArray((v as { split?: unknown }).split);
 
 /** The Content Manager input of a "Personalised value" field. */
 const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function PersonalisedInput(props, ref) {
@@ -248,7 +79,8 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
     if (segments) {
       const known = new Set(segments.map((s) => s.key));
       stored.variants.forEach((v, i) => {
-        if (v.segment && !known.has(v.segment)) out.set(`variants.${i}.segment`, `no segment with key "${v.segment}"`);
+        if (v.segment && !known.has(v.segment))
+          out.set(`variants.${i}.segment`, `no segment with key "${v.segment}"`);
       });
     }
     return out;
@@ -256,7 +88,10 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
   const rowProblem = (i: number) =>
     [...problems.entries()]
       .filter(([path]) => path === `variants.${i}` || path.startsWith(`variants.${i}.`))
-      .map(([path, message]) => `${path.split('.').slice(2).join('.') || t('fieldVariants.row', 'row')}: ${message}`)
+      .map(
+        ([path, message]) =>
+          `${path.split('.').slice(2).join('.') || t('fieldVariants.row', 'row')}: ${message}`
+      )
       .join('; ') || undefined;
 
   const updateVariant = (i: number, variant: Variant) =>
@@ -302,7 +137,9 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                       value={variant.segment ?? ''}
                       disabled={disabled}
                       placeholder={t('fieldVariants.pickSegment', 'Pick a segment')}
-                      onChange={(key: string | number) => updateVariant(i, { ...variant, segment: String(key) })}
+                      onChange={(key: string | number) =>
+                        updateVariant(i, { ...variant, segment: String(key) })
+                      }
                     >
                       {(segments ?? []).map((s) => (
                         <SingleSelectOption key={s.key} value={s.key}>
@@ -310,7 +147,9 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                         </SingleSelectOption>
                       ))}
                       {variant.segment && !segments?.some((s) => s.key === variant.segment) ? (
-                        <SingleSelectOption value={variant.segment}>{variant.segment}</SingleSelectOption>
+                        <SingleSelectOption value={variant.segment}>
+                          {variant.segment}
+                        </SingleSelectOption>
                       ) : null}
                     </SingleSelect>
                   </Field.Root>
@@ -337,7 +176,9 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                     <IconButton
                       label={t('fieldVariants.remove', 'Remove variant')}
                       disabled={disabled}
-                      onClick={() => set({ ...stored, variants: stored.variants.filter((_, j) => j !== i) })}
+                      onClick={() =>
+                        set({ ...stored, variants: stored.variants.filter((_, j) => j !== i) })
+                      }
                     >
                       <Trash />
                     </IconButton>
@@ -356,11 +197,19 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                                 segment: variant.segment,
                                 experiment: `${variant.segment || 'field'}-test`,
                                 split: [
-                                  { value: split ? null : (variant as { value?: unknown }).value ?? null, weight: 0.5 },
+                                  {
+                                    value: split
+                                      ? null
+                                      : ((variant as { value?: unknown }).value ?? null),
+                                    weight: 0.5,
+                                  },
                                   { value: null, weight: 0.5 },
                                 ],
                               }
-                            : { segment: variant.segment, value: split ? variant.split[0]?.value ?? null : null }
+                            : {
+                                segment: variant.segment,
+                                value: split ? (variant.split[0]?.value ?? null) : null,
+                              }
                         )
                       }
                     >
@@ -371,7 +220,9 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                 {split ? (
                   <Box paddingTop={2}>
                     <Field.Root width="240px">
-                      <Field.Label>{t('fieldVariants.experimentKey', 'Experiment key')}</Field.Label>
+                      <Field.Label>
+                        {t('fieldVariants.experimentKey', 'Experiment key')}
+                      </Field.Label>
                       <TextInput
                         value={variant.experiment}
                         disabled={disabled}
@@ -388,7 +239,10 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                           value={arm.value}
                           disabled={disabled}
                           onChange={(value) =>
-                            updateVariant(i, { ...variant, split: variant.split.map((a, k) => (k === j ? { ...a, value } : a)) })
+                            updateVariant(i, {
+                              ...variant,
+                              split: variant.split.map((a, k) => (k === j ? { ...a, value } : a)),
+                            })
                           }
                         />
                         <Field.Root width="120px">
@@ -400,7 +254,9 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                             onValueChange={(w: number | undefined) =>
                               updateVariant(i, {
                                 ...variant,
-                                split: variant.split.map((a, k) => (k === j ? { ...a, weight: w ?? 0 } : a)),
+                                split: variant.split.map((a, k) =>
+                                  k === j ? { ...a, weight: w ?? 0 } : a
+                                ),
                               })
                             }
                           />
@@ -408,7 +264,12 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                         <IconButton
                           label={t('fieldVariants.removeArm', 'Remove variation')}
                           disabled={disabled || variant.split.length <= 2}
-                          onClick={() => updateVariant(i, { ...variant, split: variant.split.filter((_, k) => k !== j) })}
+                          onClick={() =>
+                            updateVariant(i, {
+                              ...variant,
+                              split: variant.split.filter((_, k) => k !== j),
+                            })
+                          }
                         >
                           <Trash />
                         </IconButton>
@@ -420,7 +281,12 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
                         size="S"
                         startIcon={<Plus />}
                         disabled={disabled}
-                        onClick={() => updateVariant(i, { ...variant, split: [...variant.split, { value: null, weight: 0 }] })}
+                        onClick={() =>
+                          updateVariant(i, {
+                            ...variant,
+                            split: [...variant.split, { value: null, weight: 0 }],
+                          })
+                        }
                       >
                         {t('fieldVariants.addArm', 'Add a variation')}
                       </Button>
@@ -450,13 +316,18 @@ const PersonalisedInput = forwardRef<HTMLDivElement, Props>(function Personalise
               variant="secondary"
               startIcon={<Plus />}
               disabled={disabled}
-              onClick={() => set({ ...stored, variants: [...stored.variants, { segment: '', value: null }] })}
+              onClick={() =>
+                set({ ...stored, variants: [...stored.variants, { segment: '', value: null }] })
+              }
             >
               {t('fieldVariants.add', 'Add a variant')}
             </Button>
             {failed ? (
               <Typography variant="pi" textColor="neutral600">
-                {t('fieldVariants.noSegments', 'Segments could not be loaded (the Segments read permission is needed)')}
+                {t(
+                  'fieldVariants.noSegments',
+                  'Segments could not be loaded (the Segments read permission is needed)'
+                )}
               </Typography>
             ) : null}
           </Flex>

@@ -44,13 +44,19 @@ export function registerPersonalisedField(app: { customFields: CustomFieldsApi }
               intlLabel: { id: `${PLUGIN_ID}.field.kind`, defaultMessage: 'Kind of value' },
               description: {
                 id: `${PLUGIN_ID}.field.kind.description`,
-                defaultMessage: 'What the default and every variant hold (cannot change once content exists)',
+                defaultMessage:
+                  'What the default and every variant hold (cannot change once content exists)',
               },
               defaultValue: 'string',
               options: KINDS.map((kind) => ({
                 key: kind,
                 value: kind,
-                metadatas: { intlLabel: { id: `${PLUGIN_ID}.field.kind.${kind}`, defaultMessage: KIND_LABELS[kind] } },
+                metadatas: {
+                  intlLabel: {
+                    id: `${PLUGIN_ID}.field.kind.${kind}`,
+                    defaultMessage: KIND_LABELS[kind],
+                  },
+                },
               })),
             },
           ],
@@ -66,7 +72,8 @@ export function registerPersonalisedField(app: { customFields: CustomFieldsApi }
               intlLabel: { id: `${PLUGIN_ID}.field.experiments`, defaultMessage: 'Experiments' },
               description: {
                 id: `${PLUGIN_ID}.field.experiments.description`,
-                defaultMessage: 'A variant may split its segment’s members by weight (A/B test with exposure logging)',
+                defaultMessage:
+                  'A variant may split its segment’s members by weight (A/B test with exposure logging)',
               },
             },
           ],

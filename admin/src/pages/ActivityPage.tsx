@@ -14,7 +14,7 @@ import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
 import { fieldErrors, useSegmentsApi } from '../api/client';
 import type { ActivityResponse } from '../api/contracts';
-import { LineChart } from '../components/Charts';
+import { ActivityChart } from '../components/ActivityChart';
 import { TextField } from '../builder/fields';
 import { PluginPage } from '../components/PluginPage';
 import { useT } from '../utils/useT';
@@ -50,147 +50,122 @@ const ActivityPage = () => {
 
   return (
     <PluginPage title={t('activity.title', 'Activity')}>
-        <Layouts.Header
-          navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
-          title={t('activity.title', 'Activity')}
-          subtitle={t(
-            'activity.subtitle',
-            'Daily, weekly and monthly active profiles and stickiness (DAU ÷ MAU), UTC days.'
-          )}
-        />
-        <Layouts.Content>
-          <Flex direction="column" alignItems="stretch" gap={4}>
-            <Box background="neutral0" padding={4} hasRadius shadow="tableShadow">
-              <Flex gap={3} alignItems="flex-end" wrap="wrap">
-                <TextField
-                  type="date"
-                  label={t('activity.from', 'From')}
-                  value={from}
-                  onChange={setFrom}
-                />
-                <TextField type="date" label={t('activity.to', 'To')} value={to} onChange={setTo} />
-                <Button variant="secondary" onClick={load}>
-                  {t('activity.show', 'Show')}
-                </Button>
-                {error && (
-                  <Typography textColor="danger600" role="alert">
-                    {error}
-                  </Typography>
-                )}
-              </Flex>
-            </Box>
-            {latest && (
-              <Flex gap={4} wrap="wrap">
-                {(
-                  [
-                    ['dau', t('activity.dau', 'DAU'), latest.dau.toLocaleString()],
-                    ['wau', t('activity.wau', 'WAU'), latest.wau.toLocaleString()],
-                    ['mau', t('activity.mau', 'MAU'), latest.mau.toLocaleString()],
-                    [
-                      'stickiness',
-                      t('activity.stickiness', 'Stickiness'),
-                      `${Math.round(latest.stickiness * 100)}%`,
-                    ],
-                  ] as const
-                ).map(([id, label, value]) => (
-                  <Box
-                    key={id}
-                    background="neutral0"
-                    padding={4}
-                    hasRadius
-                    shadow="tableShadow"
-                    minWidth="160px"
-                  >
-                    <Typography variant="sigma" textColor="neutral600">
-                      {label} · {latest.day}
-                    </Typography>
-                    <Typography variant="beta" tag="p" data-testid={`activity-${id}`}>
-                      {value}
-                    </Typography>
-                  </Box>
-                ))}
-              </Flex>
-            )}
-            <Box background="neutral0" padding={6} hasRadius shadow="tableShadow">
-              <LineChart
-                title={t('activity.chart', 'Active profiles per day and stickiness')}
-                days={days.map((d) => d.day)}
-                series={[
-                  {
-                    label: t('activity.dau', 'DAU'),
-                    color: '#4945ff',
-                    values: days.map((d) => d.dau),
-                  },
-                  {
-                    label: t('activity.wau', 'WAU'),
-                    color: '#0c75af',
-                    values: days.map((d) => d.wau),
-                  },
-                  {
-                    label: t('activity.mau', 'MAU'),
-                    color: '#328048',
-                    values: days.map((d) => d.mau),
-                  },
-                  {
-                    label: t('activity.stickinessAxis', 'Stickiness (right axis)'),
-                    color: '#d9822f',
-                    values: days.map((d) => d.stickiness),
-                    ratio: true,
-                  },
-                ]}
+      <Layouts.Header
+        navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
+        title={t('activity.title', 'Activity')}
+        subtitle={t(
+          'activity.subtitle',
+          'Daily, weekly and monthly active profiles and stickiness (DAU ÷ MAU), UTC days.'
+        )}
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          <Box background="neutral0" padding={4} hasRadius shadow="tableShadow">
+            <Flex gap={3} alignItems="flex-end" wrap="wrap">
+              <TextField
+                type="date"
+                label={t('activity.from', 'From')}
+                value={from}
+                onChange={setFrom}
               />
-            </Box>
-            <Table
-              colCount={5}
-              rowCount={days.length + 1}
-              aria-label={t('activity.table', 'Activity by day')}
-            >
-              <Thead>
-                <Tr>
-                  <Th>
-                    <Typography variant="sigma">{t('activity.day', 'Day')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('activity.dau', 'DAU')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('activity.wau', 'WAU')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('activity.mau', 'MAU')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">
-                      {t('activity.stickiness', 'Stickiness')}
-                    </Typography>
-                  </Th>
+              <TextField type="date" label={t('activity.to', 'To')} value={to} onChange={setTo} />
+              <Button variant="secondary" onClick={load}>
+                {t('activity.show', 'Show')}
+              </Button>
+              {error && (
+                <Typography textColor="danger600" role="alert">
+                  {error}
+                </Typography>
+              )}
+            </Flex>
+          </Box>
+          {latest && (
+            <Flex gap={4} wrap="wrap">
+              {(
+                [
+                  ['dau', t('activity.dau', 'DAU'), latest.dau.toLocaleString()],
+                  ['wau', t('activity.wau', 'WAU'), latest.wau.toLocaleString()],
+                  ['mau', t('activity.mau', 'MAU'), latest.mau.toLocaleString()],
+                  [
+                    'stickiness',
+                    t('activity.stickiness', 'Stickiness'),
+                    `${Math.round(latest.stickiness * 100)}%`,
+                  ],
+                ] as const
+              ).map(([id, label, value]) => (
+                <Box
+                  key={id}
+                  background="neutral0"
+                  padding={4}
+                  hasRadius
+                  shadow="tableShadow"
+                  minWidth="160px"
+                >
+                  <Typography variant="sigma" textColor="neutral600">
+                    {label} · {latest.day}
+                  </Typography>
+                  <Typography variant="beta" tag="p" data-testid={`activity-${id}`}>
+                    {value}
+                  </Typography>
+                </Box>
+              ))}
+            </Flex>
+          )}
+          <Box background="neutral0" padding={6} hasRadius shadow="tableShadow">
+            <ActivityChart
+              title={t('activity.chart', 'Active profiles per day and stickiness')}
+              days={days}
+            />
+          </Box>
+          <Table
+            colCount={5}
+            rowCount={days.length + 1}
+            aria-label={t('activity.table', 'Activity by day')}
+          >
+            <Thead>
+              <Tr>
+                <Th>
+                  <Typography variant="sigma">{t('activity.day', 'Day')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('activity.dau', 'DAU')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('activity.wau', 'WAU')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('activity.mau', 'MAU')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('activity.stickiness', 'Stickiness')}</Typography>
+                </Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {[...days].reverse().map((d) => (
+                <Tr key={d.day}>
+                  <Td>
+                    <Typography>{d.day}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{d.dau}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{d.wau}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{d.mau}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{`${(d.stickiness * 100).toFixed(1)}%`}</Typography>
+                  </Td>
                 </Tr>
-              </Thead>
-              <Tbody>
-                {[...days].reverse().map((d) => (
-                  <Tr key={d.day}>
-                    <Td>
-                      <Typography>{d.day}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{d.dau}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{d.wau}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{d.mau}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography>{`${(d.stickiness * 100).toFixed(1)}%`}</Typography>
-                    </Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
-          </Flex>
-        </Layouts.Content>
-      </PluginPage>
+              ))}
+            </Tbody>
+          </Table>
+        </Flex>
+      </Layouts.Content>
+    </PluginPage>
   );
 };
 

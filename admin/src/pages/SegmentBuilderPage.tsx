@@ -5,20 +5,18 @@ import {
   Field,
   Flex,
   Grid,
-  Loader,
   SingleSelect,
   SingleSelectOption,
   Tabs,
   TextInput,
   Textarea,
-  Typography,
 } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Layouts, Page, useNotification, useRBAC, BackButton } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { fieldErrors, useSegmentsApi } from '../api/client';
-import type { FieldError, PreviewResult, SegmentCatalog, SegmentSummary } from '../api/contracts';
+import type { FieldError, SegmentCatalog, SegmentSummary } from '../api/contracts';
 import { BuilderContext, GroupEditor, type BuilderEnv } from '../builder/BuilderEditor';
 import {
   nodeIdForPath,
@@ -27,6 +25,7 @@ import {
   type GroupNode,
   type Json,
 } from '../builder/ruleTree';
+import { LivePanel, type LiveState } from '../builder/LivePanel';
 import { PERMISSIONS } from '../permissions';
 import { PluginPage } from '../components/PluginPage';
 import { useT } from '../utils/useT';
@@ -40,13 +39,6 @@ const slug = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 64);
-
-interface LiveState {
-  status: 'idle' | 'checking' | 'valid' | 'invalid' | 'failed';
-  explanation?: string;
-  preview?: PreviewResult;
-  errors: FieldError[];
-}
 
 const SegmentBuilderPage = () => {
   const t = useT();
@@ -195,240 +187,156 @@ const SegmentBuilderPage = () => {
     : t('builder.newTitle', 'New segment');
   return (
     <PluginPage title={title}>
-        <Layouts.Header
-          navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
-          title={name || title}
-          subtitle={t(
-            'builder.subtitle',
-            'Combine traits, behaviour, place and context. The size updates as you edit.'
-          )}
-          primaryAction={
-            <Button startIcon={<Check />} onClick={save} loading={saving} disabled={!name || !key}>
-              {t('builder.save', 'Save')}
-            </Button>
-          }
-        />
-        <Layouts.Content>
-          <Grid.Root gap={4}>
-            <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
-              <Flex direction="column" alignItems="stretch" gap={4}>
-                <Box background="neutral0" padding={4} hasRadius shadow="tableShadow">
-                  <Grid.Root gap={4}>
-                    <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                      <Field.Root name="name" required error={fieldError('name')}>
-                        <Field.Label>{t('builder.name', 'Name')}</Field.Label>
-                        <TextInput
-                          value={name}
-                          onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
-                            setName(e.target.value);
-                            if (!keyTouched) setKey(slug(e.target.value));
-                          }}
-                        />
-                        <Field.Error />
-                      </Field.Root>
-                    </Grid.Item>
-                    <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+      <Layouts.Header
+        navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
+        title={name || title}
+        subtitle={t(
+          'builder.subtitle',
+          'Combine traits, behaviour, place and context. The size updates as you edit.'
+        )}
+        primaryAction={
+          <Button startIcon={<Check />} onClick={save} loading={saving} disabled={!name || !key}>
+            {t('builder.save', 'Save')}
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Grid.Root gap={4}>
+          <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <Box background="neutral0" padding={4} hasRadius shadow="tableShadow">
+                <Grid.Root gap={4}>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <Field.Root name="name" required error={fieldError('name')}>
+                      <Field.Label>{t('builder.name', 'Name')}</Field.Label>
+                      <TextInput
+                        value={name}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+                          setName(e.target.value);
+                          if (!keyTouched) setKey(slug(e.target.value));
+                        }}
+                      />
+                      <Field.Error />
+                    </Field.Root>
+                  </Grid.Item>
+                  <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                    <Field.Root
+                      name="key"
+                      required
+                      error={fieldError('key')}
+                      hint={t(
+                        'builder.keyHint',
+                        'Used by the storefront and in rules; lowercase letters, digits, - and _.'
+                      )}
+                    >
+                      <Field.Label>{t('builder.key', 'Key')}</Field.Label>
+                      <TextInput
+                        value={key}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+                          setKeyTouched(true);
+                          setKey(e.target.value);
+                        }}
+                      />
+                      <Field.Hint />
+                      <Field.Error />
+                    </Field.Root>
+                  </Grid.Item>
+                  <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+                    <Field.Root name="description">
+                      <Field.Label>{t('builder.description', 'Description')}</Field.Label>
+                      <TextInput
+                        value={description}
+                        onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
+                          setDescription(e.target.value)
+                        }
+                      />
+                    </Field.Root>
+                  </Grid.Item>
+                  <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                    <Field.Root name="state">
+                      <Field.Label>{t('list.status', 'Status')}</Field.Label>
+                      <SingleSelect
+                        value={status}
+                        onChange={(v: string | number) => setStatus(v as 'active' | 'archived')}
+                      >
+                        <SingleSelectOption value="active">
+                          {t('status.active', 'Active')}
+                        </SingleSelectOption>
+                        <SingleSelectOption value="archived">
+                          {t('status.archived', 'Archived')}
+                        </SingleSelectOption>
+                      </SingleSelect>
+                    </Field.Root>
+                  </Grid.Item>
+                </Grid.Root>
+              </Box>
+              {saveErrors
+                .filter(
+                  (e) =>
+                    !['name', 'key'].some((f) => e.path.startsWith(f)) && !e.path.startsWith('rule')
+                )
+                .map((e) => (
+                  <Alert
+                    key={e.path + e.message}
+                    variant="danger"
+                    closeLabel={t('close', 'Close')}
+                    title={t('builder.saveFailed', 'Not saved')}
+                  >
+                    {e.message}
+                  </Alert>
+                ))}
+              <Tabs.Root value={tab} onValueChange={switchTab}>
+                <Tabs.List aria-label={t('builder.views', 'Rule views')}>
+                  <Tabs.Trigger value="builder">{t('builder.tab.builder', 'Builder')}</Tabs.Trigger>
+                  <Tabs.Trigger value="json">{t('builder.tab.json', 'JSON')}</Tabs.Trigger>
+                </Tabs.List>
+                <Tabs.Content value="builder">
+                  <Box paddingTop={4}>
+                    <BuilderContext.Provider value={env}>
+                      <GroupEditor group={tree} onChange={(g) => setTree(g as GroupNode)} />
+                    </BuilderContext.Provider>
+                  </Box>
+                </Tabs.Content>
+                <Tabs.Content value="json">
+                  <Box paddingTop={4}>
+                    <Flex direction="column" alignItems="stretch" gap={2}>
                       <Field.Root
-                        name="key"
-                        required
-                        error={fieldError('key')}
+                        name="rule-json"
+                        error={jsonError}
                         hint={t(
-                          'builder.keyHint',
-                          'Used by the storefront and in rules; lowercase letters, digits, - and _.'
+                          'builder.json.hint',
+                          'The rule in the documented rule language. Apply to load it into the builder.'
                         )}
                       >
-                        <Field.Label>{t('builder.key', 'Key')}</Field.Label>
-                        <TextInput
-                          value={key}
-                          onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
-                            setKeyTouched(true);
-                            setKey(e.target.value);
-                          }}
+                        <Field.Label>{t('builder.json.label', 'Rule (JSON)')}</Field.Label>
+                        <Textarea
+                          value={jsonText}
+                          rows={18}
+                          style={{ fontFamily: 'monospace' }}
+                          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) =>
+                            setJsonText(e.target.value)
+                          }
                         />
                         <Field.Hint />
                         <Field.Error />
                       </Field.Root>
-                    </Grid.Item>
-                    <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
-                      <Field.Root name="description">
-                        <Field.Label>{t('builder.description', 'Description')}</Field.Label>
-                        <TextInput
-                          value={description}
-                          onChange={(e: React.ChangeEvent<HTMLInputElement>) =>
-                            setDescription(e.target.value)
-                          }
-                        />
-                      </Field.Root>
-                    </Grid.Item>
-                    <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                      <Field.Root name="state">
-                        <Field.Label>{t('list.status', 'Status')}</Field.Label>
-                        <SingleSelect
-                          value={status}
-                          onChange={(v: string | number) => setStatus(v as 'active' | 'archived')}
-                        >
-                          <SingleSelectOption value="active">
-                            {t('status.active', 'Active')}
-                          </SingleSelectOption>
-                          <SingleSelectOption value="archived">
-                            {t('status.archived', 'Archived')}
-                          </SingleSelectOption>
-                        </SingleSelect>
-                      </Field.Root>
-                    </Grid.Item>
-                  </Grid.Root>
-                </Box>
-                {saveErrors
-                  .filter(
-                    (e) =>
-                      !['name', 'key'].some((f) => e.path.startsWith(f)) &&
-                      !e.path.startsWith('rule')
-                  )
-                  .map((e) => (
-                    <Alert
-                      key={e.path + e.message}
-                      variant="danger"
-                      closeLabel={t('close', 'Close')}
-                      title={t('builder.saveFailed', 'Not saved')}
-                    >
-                      {e.message}
-                    </Alert>
-                  ))}
-                <Tabs.Root value={tab} onValueChange={switchTab}>
-                  <Tabs.List aria-label={t('builder.views', 'Rule views')}>
-                    <Tabs.Trigger value="builder">
-                      {t('builder.tab.builder', 'Builder')}
-                    </Tabs.Trigger>
-                    <Tabs.Trigger value="json">{t('builder.tab.json', 'JSON')}</Tabs.Trigger>
-                  </Tabs.List>
-                  <Tabs.Content value="builder">
-                    <Box paddingTop={4}>
-                      <BuilderContext.Provider value={env}>
-                        <GroupEditor group={tree} onChange={(g) => setTree(g as GroupNode)} />
-                      </BuilderContext.Provider>
-                    </Box>
-                  </Tabs.Content>
-                  <Tabs.Content value="json">
-                    <Box paddingTop={4}>
-                      <Flex direction="column" alignItems="stretch" gap={2}>
-                        <Field.Root
-                          name="rule-json"
-                          error={jsonError}
-                          hint={t(
-                            'builder.json.hint',
-                            'The rule in the documented rule language. Apply to load it into the builder.'
-                          )}
-                        >
-                          <Field.Label>{t('builder.json.label', 'Rule (JSON)')}</Field.Label>
-                          <Textarea
-                            value={jsonText}
-                            rows={18}
-                            style={{ fontFamily: 'monospace' }}
-                            onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) =>
-                              setJsonText(e.target.value)
-                            }
-                          />
-                          <Field.Hint />
-                          <Field.Error />
-                        </Field.Root>
-                        <Box>
-                          <Button variant="secondary" onClick={applyJson}>
-                            {t('builder.json.apply', 'Apply JSON')}
-                          </Button>
-                        </Box>
-                      </Flex>
-                    </Box>
-                  </Tabs.Content>
-                </Tabs.Root>
-              </Flex>
-            </Grid.Item>
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <LivePanel live={live} />
-            </Grid.Item>
-          </Grid.Root>
-        </Layouts.Content>
-      </PluginPage>
-  );
-};
-
-const LivePanel = ({ live }: { live: LiveState }) => {
-  const t = useT();
-  return (
-    <Box background="neutral0" padding={4} hasRadius shadow="tableShadow" position="sticky" top={0}>
-      <Flex direction="column" alignItems="stretch" gap={4}>
-        <Flex direction="column" alignItems="flex-start" gap={1} aria-live="polite">
-          <Typography variant="sigma" textColor="neutral600">
-            {t('builder.liveSize', 'Matching profiles now')}
-          </Typography>
-          <Flex gap={2}>
-            <Typography variant="alpha" data-testid="live-size">
-              {live.preview && live.status !== 'invalid' ? live.preview.size.toLocaleString() : '—'}
-            </Typography>
-            {live.status === 'checking' && (
-              <Loader small>{t('builder.checking', 'Checking…')}</Loader>
-            )}
-          </Flex>
-          {live.status === 'invalid' && (
-            <Typography textColor="danger600" data-testid="live-invalid">
-              {t(
-                'builder.invalid',
-                '{count, plural, one {# problem} other {# problems}} — see the highlighted rows',
-                {
-                  count: live.errors.length,
-                }
-              )}
-            </Typography>
-          )}
-          {live.status === 'failed' && (
-            <Typography textColor="danger600">{live.errors[0]?.message}</Typography>
-          )}
-        </Flex>
-        {live.explanation && live.status !== 'invalid' && (
-          <Flex direction="column" alignItems="flex-start" gap={1}>
-            <Typography variant="sigma" textColor="neutral600">
-              {t('builder.explanation', 'In plain words')}
-            </Typography>
-            <Typography data-testid="explanation">{live.explanation}</Typography>
-          </Flex>
-        )}
-        {live.preview && live.status !== 'invalid' && (
-          <Flex direction="column" alignItems="stretch" gap={1}>
-            <Typography variant="sigma" textColor="neutral600">
-              {t('builder.sample', 'Sample members')}
-            </Typography>
-            {live.preview.sample.length === 0 ? (
-              <Typography textColor="neutral600">
-                {t('builder.noSample', 'Nobody matches yet.')}
-              </Typography>
-            ) : (
-              <Box tag="ul" data-testid="sample-members">
-                {live.preview.sample.map((p) => (
-                  <Box tag="li" key={p.profileId} paddingBottom={1}>
-                    <Typography variant="omega">
-                      #{p.profileId}
-                      {p.userId !== null
-                        ? ` · user ${p.userId}`
-                        : p.anonymousId
-                          ? ` · ${p.anonymousId.slice(0, 8)}…`
-                          : ''}
-                    </Typography>
-                    <Typography variant="pi" textColor="neutral600" tag="div" ellipsis>
-                      {Object.entries(p.traits)
-                        .slice(0, 4)
-                        .map(
-                          ([k, v]) =>
-                            `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`
-                        )
-                        .join(', ')}
-                    </Typography>
+                      <Box>
+                        <Button variant="secondary" onClick={applyJson}>
+                          {t('builder.json.apply', 'Apply JSON')}
+                        </Button>
+                      </Box>
+                    </Flex>
                   </Box>
-                ))}
-              </Box>
-            )}
-          </Flex>
-        )}
-      </Flex>
-    </Box>
+                </Tabs.Content>
+              </Tabs.Root>
+            </Flex>
+          </Grid.Item>
+          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <LivePanel live={live} />
+          </Grid.Item>
+        </Grid.Root>
+      </Layouts.Content>
+    </PluginPage>
   );
 };
 

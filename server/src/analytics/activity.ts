@@ -1,4 +1,4 @@
-import { DAY_MS } from '../events/limits';
+import { DAY_MS } from '../utils/days';
 
 /**
  * DAU, WAU, MAU and stickiness per day from activity days (profile × UTC day). Pure and linear

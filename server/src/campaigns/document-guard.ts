@@ -4,8 +4,7 @@ import { errors } from '@strapi/utils';
 import { checkCampaign, type FieldError } from './definition';
 import { isCampaignStatus, isEditable, transitionError, type CampaignStatus } from './status';
 import { TABLES } from '../store/tables';
-
-export const CAMPAIGN_UID = 'plugin::segments.campaign';
+import { CAMPAIGN_UID, SEGMENT_UID } from '../store/uids';
 
 /**
  * Fields that make up what is sent — frozen once a campaign is sending, sent or cancelled — and
@@ -104,7 +103,7 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
     if (!checked.ok) problems.push(...checked.errors);
     if (typeof merged.segmentKey === 'string' && merged.segmentKey) {
       const segment = await strapi.db
-        .query('plugin::segments.segment')
+        .query(SEGMENT_UID)
         .findOne({ where: { key: merged.segmentKey }, select: ['id', 'uses'] });
       if (!segment) problems.push({ path: 'segmentKey', message: `no segment with key "${merged.segmentKey}"` });
       // A segment its editors reserved for personalisation is not a mailing list.
@@ -117,7 +116,7 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
     }
     const entryKey = (merged.trigger as { segmentEntry?: unknown } | null | undefined)?.segmentEntry;
     if (checked.ok && merged.scheduleType === 'triggered' && typeof entryKey === 'string') {
-      const entry = await strapi.db.query('plugin::segments.segment').findOne({ where: { key: entryKey }, select: ['id'] });
+      const entry = await strapi.db.query(SEGMENT_UID).findOne({ where: { key: entryKey }, select: ['id'] });
       if (!entry) problems.push({ path: 'trigger.segmentEntry', message: `no segment with key "${entryKey}"` });
     }
     if (problems.length) fail(problems);

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migration-runner';
 import { TABLES } from '../store/tables';
 
 /** Campaign runs and the deliveries outbox (DESIGN §8). */

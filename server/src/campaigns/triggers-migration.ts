@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migration-runner';
 import { TABLES } from '../store/tables';
 
 /** Triggered campaigns: one row per trigger occurrence, and a scan cursor per campaign (issue 8). */

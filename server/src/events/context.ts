@@ -1,17 +1,12 @@
 import UAParser from 'ua-parser-js';
 import type { ClientContext } from './validate';
+import type { Geo } from '../geo/types';
 
 /**
  * Request context from headers (DESIGN §7 "geo source: CDN headers by default") and what the
  * client said about itself. Pure: the shell passes a header getter.
  */
-export interface Geo {
-  country?: string;
-  region?: string;
-  city?: string;
-  latitude?: number;
-  longitude?: number;
-}
+export type { Geo };
 
 export interface EnrichedContext {
   geo: Geo;

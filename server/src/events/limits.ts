@@ -1,3 +1,5 @@
+import { JSON_LIMITS } from '../utils/json-input';
+
 /** Limits of the events API (README "Content API"). One place, so docs, checks and tests agree. */
 export const EVENT_LIMITS = {
   maxEventsPerBatch: 500,
@@ -6,55 +8,7 @@ export const EVENT_LIMITS = {
   namePattern: /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/,
   maxFutureMs: 5 * 60 * 1000,
   maxPropertiesBytes: 8 * 1024,
-  maxPropertiesDepth: 5,
-  maxPropertiesKeys: 100,
+  maxPropertiesDepth: JSON_LIMITS.maxDepth,
+  maxPropertiesKeys: JSON_LIMITS.maxKeys,
   maxMessageIdLength: 100,
-  maxTraitsBytes: 16 * 1024,
 } as const;
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Remembers a day function's answers per slot of `slotMs` (every instant of a slot has the same
- * day): ingestion asks for the day of each event, and a batch's events share a few slots.
- * Bounded: cleared when it grows past a few thousand slots.
- */
-function memoizedBySlot(slotMs: number, dayOf: (epochMs: number) => string) {
-  const days = new Map<number, string>();
-  return (epochMs: number): string => {
-    const slot = Math.floor(epochMs / slotMs);
-    let day = days.get(slot);
-    if (day === undefined) {
-      if (days.size >= 4096) days.clear();
-      day = dayOf(epochMs);
-      days.set(slot, day);
-    }
-    return day;
-  };
-}
-
-/** UTC calendar day of an epoch-ms instant, `YYYY-MM-DD` (the format of every day column). */
-export const utcDay = memoizedBySlot(DAY_MS, (epochMs) =>
-  new Date(epochMs).toISOString().slice(0, 10)
-);
-
-/**
- * The calendar day (`YYYY-MM-DD`) of an instant in a time zone. Activity days are kept in the
- * configured reporting zone so "daily" active users follow the business's own midnight.
- */
-const dayFunctions = new Map<string, (epochMs: number) => string>();
-export function dayInTimeZone(timeZone: string): (epochMs: number) => string {
-  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return utcDay;
-  const known = dayFunctions.get(timeZone);
-  if (known) return known;
-  const format = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  // Every zone's offsets and transitions fall on quarter hours, so a quarter hour has one day.
-  const dayOf = memoizedBySlot(15 * 60 * 1000, (epochMs) => format.format(epochMs));
-  dayFunctions.set(timeZone, dayOf);
-  return dayOf;
-}

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import { returnedRows } from '../store/insert';
 import type { PromotedColumns } from '../profiles/repository';
-import { utcDay } from './limits';
+import { utcDay } from '../utils/days';
 import type { StoredGroup } from './rollups';
 
 /** One event as the batch statement reads it from its JSON parameter (short keys: less JSON). */

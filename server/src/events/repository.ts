@@ -12,7 +12,7 @@ import {
 import { aggregate, aggregateGroups, type Aggregate, type RollupDelta, type StoredEvent } from './rollups';
 import { dialectOf } from '../store/dialect';
 import { insertValues, returnedRows } from '../store/insert';
-import { utcDay } from './limits';
+import { utcDay } from '../utils/days';
 import { writeBatchPostgres } from './postgres-batch';
 import type { EnrichedContext } from './context';
 import type { NormalizedEvent } from './validate';

@@ -1,4 +1,4 @@
-import { utcDay } from './limits';
+import { utcDay } from '../utils/days';
 
 /**
  * What a set of newly stored events adds to the daily rollups and activity days. Pure: the

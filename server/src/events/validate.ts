@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { FieldError } from '../contracts';
 import { isValidTimeZone } from '../rules/time';
-import { ANONYMOUS_ID_PATTERN } from '../identity/visitor';
-import { DAY_MS, EVENT_LIMITS } from './limits';
-import { isPlainObject, jsonBytes, jsonDepth, nulPath } from './json-limits';
+import { ANONYMOUS_ID_PATTERN } from '../profiles/visitor';
+import { EVENT_LIMITS } from './limits';
+import { DAY_MS } from '../utils/days';
+import { formatPath, isPlainObject, jsonBytes, jsonDepth, jsonObjectSchema, NUL_MESSAGE, nulPath } from '../utils/json-input';
 
 /**
  * Validation and normalisation of `POST /api/segments/events` bodies. Pure: the controller
@@ -11,10 +13,7 @@ import { isPlainObject, jsonBytes, jsonDepth, nulPath } from './json-limits';
  * Two levels of failure: a body that is not a batch at all (400, nothing written) and single
  * events that break a rule (reported under `rejected` with their index, the rest accepted).
  */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { FieldError };
 
 export interface ValidationOptions {
   now: number;
@@ -53,9 +52,8 @@ export interface ValidatedBatch {
 
 export type BatchResult = { ok: true; batch: ValidatedBatch } | { ok: false; errors: FieldError[] };
 
-export { isValidTimeZone };
+export { formatPath, isValidTimeZone, jsonObjectSchema };
 
-const NUL_MESSAGE = 'may not contain the NUL character (\\u0000)';
 /** The instants an event's timestamp may take: within retention, at most 5 minutes ahead. */
 function eventWindow(options: ValidationOptions) {
   return {
@@ -99,37 +97,6 @@ const clientContextSchema = z
   .partial()
   .strict();
 
-/** Free-form JSON with the size, depth and key-count limits; `what` names it in messages. */
-export function jsonObjectSchema(what: string, maxBytes: number) {
-  return z.unknown().superRefine((value, ctx) => {
-    if (!isPlainObject(value)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what} must be a JSON object` });
-      return;
-    }
-    if (Object.keys(value).length > EVENT_LIMITS.maxPropertiesKeys) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `${what} may have at most ${EVENT_LIMITS.maxPropertiesKeys} keys`,
-      });
-    }
-    if (jsonDepth(value) > EVENT_LIMITS.maxPropertiesDepth) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `${what} may nest at most ${EVENT_LIMITS.maxPropertiesDepth} levels`,
-      });
-    }
-    if (jsonBytes(value) > maxBytes) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `${what} may be at most ${maxBytes} bytes of JSON`,
-      });
-    }
-    const nul = nulPath(value);
-    if (nul) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: nul, message: NUL_MESSAGE });
-    }
-  });
-}
 
 const timestampSchema = z.union([
   z.number().int().nonnegative(),
@@ -195,13 +162,6 @@ function eventSchema(options: ValidationOptions) {
     });
 }
 
-/** `['events', 3, 'name']` → `events[3].name`. */
-export function formatPath(path: (string | number)[]): string {
-  return path.reduce<string>((out, part) => {
-    if (typeof part === 'number') return `${out}[${part}]`;
-    return out ? `${out}.${part}` : part;
-  }, '');
-}
 
 const issuesToErrors = (error: z.ZodError, prefix: (string | number)[]): FieldError[] =>
   error.issues.map((issue) => ({

@@ -9,7 +9,7 @@ import { errors } from '@strapi/utils';
 import type { FieldError } from '../contracts';
 import { contentApiContext, markPersonalised, requestSegmentKeys } from '../personalization/enforce';
 import type { ExperimentDefinition } from '../personalization/experiment';
-import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
+import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../shell/graphql-middlewares';
 import {
   FIELD_NAME,
   fieldOptions,
@@ -26,9 +26,9 @@ import {
   type ModelLike,
   type Site,
 } from './schema';
+import { SEGMENT_UID } from '../store/uids';
 
 const FILE_UID = 'plugin::upload.file';
-const SEGMENT_UID = 'plugin::segments.segment';
 const WRITES = new Set(['create', 'update']);
 const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 

@@ -1,7 +1,7 @@
 import readline from 'readline';
 import zlib from 'zlib';
 import type { Readable } from 'stream';
-import type { Geo } from '../events/context';
+import type { Geo } from './types';
 
 /**
  * An IP-range geolocation table (the optional GeoIP database of DESIGN §7): used for visitors

@@ -9,10 +9,10 @@ import {
   visibilityFilter,
   type ModelLike,
 } from './targeting';
-import { isApiTokenCaller } from '../utils/http';
-import { reachesPersonalised, type ModelLike as FieldModel } from '../field-variants/schema';
-import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../utils/graphql-middlewares';
+import { isApiTokenCaller } from '../shell/http';
+import { graphqlTypeName, useResolverMiddlewares, type GraphqlMiddleware } from '../shell/graphql-middlewares';
 import { hiddenRowsValue, withHiddenRows, type HiddenRows } from './hidden-entries';
+import { SEGMENT_UID } from '../store/uids';
 
 /** Query parameter an API-token caller uses to see content as a member of one segment. */
 export const PREVIEW_PARAM = 'segmentsPreview';
@@ -68,7 +68,7 @@ export async function requestSegmentKeys(strapi: Core.Strapi, ctx: Context): Pro
       }
       const key = String(preview);
       const exists = await strapi.db
-        .query('plugin::segments.segment')
+        .query(SEGMENT_UID)
         .findOne({ where: { key }, select: ['id'] });
       if (!exists) {
         const message = `${PREVIEW_PARAM}: no segment with key "${key}"`;
@@ -152,17 +152,15 @@ export function registerTargetingEnforcement(strapi: Core.Strapi): void {
 /**
  * `?segmentsPreview=<segment key>` on GET routes of enabled types and on placements, validated
  * by Strapi like its own query parameters (a malformed key is a 400 naming the parameter).
+ * `alsoFor` names more types to accept it on.
  */
-export function registerPreviewParam(strapi: Core.Strapi): void {
-  const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as FieldModel | undefined;
-  // Also types whose responses carry per-segment field variants (issue 12).
-  const enabledUids = () =>
-    Object.values(strapi.contentTypes)
-      .filter(
-        (ct) =>
-          isTargetingEnabled(ct as unknown as ModelLike) || reachesPersonalised(ct as unknown as FieldModel, getModel)
-      )
-      .map((ct) => ct.uid as string);
+export function registerPreviewParam(strapi: Core.Strapi, alsoFor: () => string[] = () => []): void {
+  const enabledUids = () => [
+    ...Object.values(strapi.contentTypes)
+      .filter((ct) => isTargetingEnabled(ct as unknown as ModelLike))
+      .map((ct) => ct.uid as string),
+    ...alsoFor(),
+  ];
   strapi.contentAPI.addQueryParams({
     [PREVIEW_PARAM]: {
       schema: (z) => z.string().max(64).regex(SEGMENT_KEY_PATTERN).optional(),

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { isTargetingEnabled, SEGMENT_UID, TARGETS_FIELD, type ModelLike } from './targeting';
+import { isTargetingEnabled, TARGETS_FIELD, type ModelLike } from './targeting';
+import { SEGMENT_UID } from '../store/uids';
 
 /**
  * How a content-API list of a targeting-enabled type leaves out the rows a visitor may not see.

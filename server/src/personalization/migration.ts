@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migration-runner';
 import { TABLES } from '../store/tables';
 
 /** Experiment exposures: one row per experiment and visitor unit. */

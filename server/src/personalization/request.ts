@@ -1,6 +1,5 @@
-import type { Context } from 'koa';
 import { enrichContext } from '../events/context';
-import { isValidTimeZone } from '../events/validate';
+import { isValidTimeZone } from '../rules/time';
 import type { RequestContext } from '../rules';
 
 const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
@@ -10,7 +9,13 @@ const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
  * parameters from the query (`utm_source`, …), the time zone from `X-Segments-Timezone`.
  * Shared by `/me`, placements and the targeting middleware so all three see the same segments.
  */
-export function requestContext(ctx: Context): RequestContext {
+/** What `requestContext` reads of a request (Koa's Context has it). */
+export interface RequestView {
+  query: Record<string, unknown>;
+  get(header: string): string;
+}
+
+export function requestContext(ctx: RequestView): RequestContext {
   const utm: Record<string, string> = {};
   for (const key of UTM_KEYS) {
     const value = ctx.query[`utm_${key}`];

@@ -1,3 +1,5 @@
+import { SEGMENT_UID } from '../store/uids';
+
 /**
  * Targeting on any content type (opt-in per type, like i18n's `localized`). Pure: the Strapi
  * shell hands in content-type objects and schema lookups.
@@ -16,7 +18,6 @@
  * When a type is disabled the attributes are removed again (even if a Content-Type Builder save
  * wrote them into schema.json), and Strapi's schema sync drops the column and the join table.
  */
-export const SEGMENT_UID = 'plugin::segments.segment';
 export const TARGETS_FIELD = 'segmentsTargets';
 export const PRIORITY_FIELD = 'segmentsPriority';
 /** Marks attributes this plugin injected, so only ours are ever removed. */

@@ -3,10 +3,10 @@ import { errors } from '@strapi/utils';
 import type { FieldError } from '../contracts';
 import { bannerProblems } from './placement';
 import { experimentProblems } from './experiment';
-import { isTargetingEnabled, SEGMENT_UID, TARGETS_FIELD, type ModelLike } from './targeting';
+import { isTargetingEnabled, TARGETS_FIELD, type ModelLike } from './targeting';
+import { SEGMENT_UID } from '../store/uids';
+import { BANNER_UID, EXPERIMENT_UID } from '../store/uids';
 
-const BANNER = 'plugin::segments.banner';
-const EXPERIMENT = 'plugin::segments.experiment';
 
 /**
  * Every create or update of a banner or an experiment — Content Manager, REST or code — is
@@ -18,7 +18,7 @@ export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
       await refuseDeletingTargetedSegment(strapi, (context.params as { documentId?: string }).documentId);
       return next();
     }
-    if (context.uid !== BANNER && context.uid !== EXPERIMENT) return next();
+    if (context.uid !== BANNER_UID && context.uid !== EXPERIMENT_UID) return next();
     if (READS.has(context.action)) return next();
     if (context.action !== 'create' && context.action !== 'update') {
       const result = await next();
@@ -33,10 +33,10 @@ export function registerPersonalizationWriteGuard(strapi: Core.Strapi): void {
       : null;
     const merged = { ...(existing ?? {}), ...(params.data ?? {}) };
     const problems =
-      context.uid === BANNER ? bannerProblems(merged) : await experimentWriteProblems(strapi, merged, params.documentId);
+      context.uid === BANNER_UID ? bannerProblems(merged) : await experimentWriteProblems(strapi, merged, params.documentId);
     if (problems.length) {
       throw new errors.ValidationError(
-        `Invalid ${context.uid === BANNER ? 'banner' : 'experiment'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        `Invalid ${context.uid === BANNER_UID ? 'banner' : 'experiment'}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
         { errors: problems }
       );
     }
@@ -86,7 +86,7 @@ async function experimentWriteProblems(
   const problems = experimentProblems(data);
   if (problems.length) return problems;
   const variants = data.variants as Array<{ banner: string }>;
-  const banners = (await strapi.db.query(BANNER).findMany({
+  const banners = (await strapi.db.query(BANNER_UID).findMany({
     where: { documentId: { $in: variants.map((v) => v.banner) } },
     select: ['documentId', 'placement'],
   })) as Array<{ documentId: string; placement: string }>;
@@ -101,7 +101,7 @@ async function experimentWriteProblems(
     }
   });
   if (data.state === 'running') {
-    const others = (await strapi.db.query(EXPERIMENT).findMany({
+    const others = (await strapi.db.query(EXPERIMENT_UID).findMany({
       where: { placement: data.placement, state: 'running', ...(documentId ? { documentId: { $ne: documentId } } : {}) },
       select: ['key'],
     })) as Array<{ key: string }>;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
-import type { Visitor } from '../identity/visitor';
+import type { Visitor } from './visitor';
 import { dialectOf } from '../store/dialect';
 import { insertValues, returnedRows } from '../store/insert';
 

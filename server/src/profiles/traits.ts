@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { ANONYMOUS_ID_PATTERN } from '../identity/visitor';
-import { EVENT_LIMITS } from '../events/limits';
-import { formatPath, isValidTimeZone, jsonObjectSchema, type FieldError } from '../events/validate';
+import { ANONYMOUS_ID_PATTERN } from './visitor';
+import type { FieldError } from '../contracts';
+import { isValidTimeZone } from '../rules/time';
+import { formatPath, jsonObjectSchema } from '../utils/json-input';
 import { PROMOTED_TRAITS, type PromotedColumns } from './repository';
+
+/** Free-form traits of one profile, as JSON. */
+export const MAX_TRAITS_BYTES = 16 * 1024;
 
 /**
  * Validation of `POST /api/segments/identify` and the split of traits into promoted columns
@@ -54,7 +58,7 @@ export function validateIdentify(body: unknown, options: { isApiToken: boolean }
         });
   const schema = z
     .object({
-      traits: jsonObjectSchema('traits', EVENT_LIMITS.maxTraitsBytes).optional(),
+      traits: jsonObjectSchema('traits', MAX_TRAITS_BYTES).optional(),
       userId: identityField(z.number().int().positive()),
       anonymousId: identityField(
         z.string().regex(ANONYMOUS_ID_PATTERN, 'must be 8–64 characters of A–Z, a–z, 0–9, _ or -')

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
-import { DAY_MS, utcDay } from '../events/limits';
+import { DAY_MS, utcDay } from '../utils/days';
 import { knexLeaseStore } from '../scheduler/lease';
 
 /** Lease rows are a record of who ran what; a day of them is enough to debug a schedule. */

@@ -3,8 +3,10 @@
  * the same boundaries). Days are UTC calendar days unless a time zone is named.
  */
 
+import { DAY_MS, utcDay } from '../utils/days';
+
+export { DAY_MS, utcDay };
 export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 
 /** A relative length of time, as written in rules. */
 export type Duration = { days: number } | { hours: number };
@@ -25,11 +27,6 @@ export function parseInstant(value: unknown): number | null {
 
 export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
-}
-
-/** `YYYY-MM-DD` of the UTC day containing `ms`. */
-export function utcDay(ms: number): string {
-  return new Date(startOfUtcDay(ms)).toISOString().slice(0, 10);
 }
 
 /** Midnight UTC of a `YYYY-MM-DD` day. */

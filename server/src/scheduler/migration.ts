@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migration-runner';
 import { TABLES } from '../store/tables';
 
 /** Leases for the scheduler (one instance per job or per cron fire). Version numbers may leave gaps. */

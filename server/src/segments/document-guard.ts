@@ -3,8 +3,7 @@ import { errors } from '@strapi/utils';
 import type { PluginConfig } from '../config';
 import { checkSegmentWrite, referrersOf, SEGMENT_USES, type StoredSegment } from './check-write';
 import { TABLES } from '../store/tables';
-
-export const SEGMENT_UID = 'plugin::segments.segment';
+import { SEGMENT_UID } from '../store/uids';
 
 /** Read-only attributes written by the recompute (`writable: false` in the schema). */
 export const COMPUTED_FIELDS = ['computedSize', 'computedAt'] as const;

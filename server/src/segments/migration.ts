@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations';
+import type { Migration } from '../store/migration-runner';
 import { TABLES } from '../store/tables';
 
 /** Batch memberships, their transitions and daily sizes. */

@@ -1,6 +1,6 @@
 import { activitySeries, checkActivityRange } from '../../../server/src/analytics/activity';
 import { aggregate } from '../../../server/src/events/rollups';
-import { dayInTimeZone } from '../../../server/src/events/limits';
+import { dayInTimeZone } from '../../../server/src/utils/days';
 import { retentionCutoffs } from '../../../server/src/retention/purge';
 import { traitsFromUser, validateIdentify } from '../../../server/src/profiles/traits';
 

@@ -1,4 +1,4 @@
-import { dayInTimeZone, utcDay } from '../../../server/src/events/limits';
+import { dayInTimeZone, utcDay } from '../../../server/src/utils/days';
 
 /**
  * The day functions remember their answers per slot (a UTC day; a quarter hour for other

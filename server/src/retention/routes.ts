@@ -1,0 +1,11 @@
+import { ADMIN_ACTIONS } from '../permissions/actions';
+import { can, type PluginRoute } from '../shell/route-policies';
+
+export const adminRoutes: PluginRoute[] = [
+  {
+    method: 'POST',
+    path: '/retention/purge',
+    handler: 'retention.purge',
+    config: { policies: can(ADMIN_ACTIONS.purge) },
+  },
+];
