@@ -1,13 +1,15 @@
 /**
  * Import rules of the plugin (docs/ARCHITECTURE.md, "Layers"). Checked in `npm run lint` and by
- * test/unit/architecture.test.ts, which also checks that folders depend on each other one way.
+ * test/unit/architecture/import-graph.test.ts, which also checks that folders depend on each
+ * other one way.
  *
  * Shell files talk to Strapi: the top-level wiring (index, register, bootstrap, destroy, routes,
- * migrations), `shell/`, and in a domain its `service`, `controller` and `routes` files and the
- * Strapi hooks named below. Everything else is a pure core or a repository (knex only).
+ * migrations), `shell/`, and in a domain its `service`, `controller` and `routes` files (a large
+ * service may be a `service/` folder of parts) and the Strapi hooks named below. Everything else
+ * is a pure core or a repository (knex only).
  */
 const SHELL =
-  '^server/src/([^/]+\\.ts$|shell/|[^/]+/[a-z-]*(service|controller|routes)\\.ts$|[^/]+/(document-guard|write-guard|enforce|hidden-entries|strapi|grant-storefront)\\.ts$)';
+  '^server/src/([^/]+\\.ts$|shell/|[^/]+/service/|[^/]+/[a-z-]*(service|controller|routes)\\.ts$|[^/]+/(document-guard|write-guard|enforce|hidden-entries|strapi|grant-storefront)\\.ts$)';
 const LEAVES = '^server/src/(shell|store|config|contracts|utils|rules|permissions|types)/';
 
 module.exports = {
@@ -37,7 +39,7 @@ module.exports = {
       name: 'services-import-no-controllers',
       severity: 'error',
       comment: 'Controllers call services, never the other way round.',
-      from: { path: '^server/src/[^/]+/[a-z-]*service\\.ts$' },
+      from: { path: '^server/src/[^/]+/([a-z-]*service\\.ts$|service/)' },
       to: { path: '^server/src/([^/]+/[a-z-]*(controller|routes)\\.ts$|(index|routes|register|bootstrap)\\.ts$)' },
     },
     {
@@ -46,7 +48,7 @@ module.exports = {
       comment: "Reach another domain's service through getService (shell/get-service.ts), not by import.",
       from: { path: '^server/src/([^/]+)/' },
       to: {
-        path: '^server/src/[^/]+/[a-z-]*(service|controller|routes)\\.ts$',
+        path: '^server/src/[^/]+/([a-z-]*(service|controller|routes)\\.ts$|service/)',
         pathNot: ['^server/src/$1/', '^server/src/shell/'],
       },
     },

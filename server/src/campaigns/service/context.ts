@@ -1,0 +1,260 @@
+import crypto from 'crypto';
+import os from 'os';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { PluginConfig } from '../../config';
+import { toDefinition, type CampaignDefinition } from '../definition';
+import {
+  renderEmail,
+  type RenderData,
+  type RenderedEmail,
+  type Tracking,
+  type VariantContent,
+} from '../render';
+import { canTransition, type CampaignStatus } from '../status';
+import { DEFAULT_SEND_TIME, type SendTimeSettings } from '../send-time';
+import { createToken, deriveSecret, type TokenKind } from '../tokens';
+import { ingestEvents } from '../../events/repository';
+import { parseJsonColumn, type ProfileTarget } from '../../profiles/repository';
+import { TABLES } from '../../store/tables';
+import { CAMPAIGN_UID, SEGMENT_UID } from '../../store/uids';
+import { getService } from '../../shell/get-service';
+
+export interface ProfileForSend {
+  id: number;
+  email: string | null;
+  traits: Record<string, unknown>;
+  userId: number | null;
+  anonymousId: string | null;
+  emailConsent: boolean | null;
+  unsubscribedAt: number | null;
+}
+
+/** What rendering needs of a campaign: a saved definition, or the composer's unsaved draft. */
+export type RenderableCampaign = Pick<CampaignDefinition, 'documentId' | 'name'> & {
+  variants: VariantContent[];
+};
+
+export const NO_PROFILE: ProfileForSend = {
+  id: 0,
+  email: null,
+  traits: {},
+  userId: null,
+  anonymousId: null,
+  emailConsent: null,
+  unsubscribedAt: null,
+};
+
+/**
+ * What the planner, the dispatcher, tracking and the admin helpers of the campaigns service share:
+ * configuration, the tracking secret and URLs, the pooled mail transport, campaign and profile
+ * reads, rendering for one recipient, and recording a campaign event on a profile.
+ */
+export function campaignContext(strapi: Core.Strapi) {
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const config = () => strapi.config.get('plugin::segments') as PluginConfig;
+  const knex = (): Knex => getService(strapi, 'store').knex();
+  let transport: Transporter | null = null;
+
+  let derived: string | null = null;
+  const secret = () => {
+    const configured = config().tracking.secret;
+    if (configured) return configured;
+    derived ??= deriveSecret((strapi.config.get('server.app.keys') as string[] | undefined) ?? []);
+    return derived;
+  };
+  const trackingBase = () => {
+    const base =
+      config().tracking.baseUrl ||
+      (strapi.config.get('server.url') as string | undefined) ||
+      `http://localhost:${String(strapi.config.get('server.port') ?? 1337)}`;
+    const prefix = String(strapi.config.get('api.rest.prefix') ?? '/api');
+    return `${base.replace(/\/$/, '')}${prefix}/segments/t`;
+  };
+  const trackUrl = (kind: TokenKind, deliveryId: number, url?: string) =>
+    `${trackingBase()}/${kind[0]}/${createToken(secret(), { kind, deliveryId, url })}`;
+
+  const profilesFor = async (ids: number[]): Promise<Map<number, ProfileForSend>> => {
+    const rows = await knex()(TABLES.profiles)
+      .select(
+        'id',
+        'email',
+        'traits',
+        'user_id',
+        'anonymous_id',
+        'email_consent',
+        'unsubscribed_at'
+      )
+      .whereIn('id', ids);
+    return new Map(
+      rows.map((r: Record<string, unknown>) => [
+        Number(r.id),
+        {
+          id: Number(r.id),
+          email: (r.email as string | null) ?? null,
+          traits: parseJsonColumn(r.traits) ?? {},
+          userId: r.user_id === null ? null : Number(r.user_id),
+          anonymousId: (r.anonymous_id as string | null) ?? null,
+          emailConsent: r.email_consent === null ? null : Boolean(r.email_consent),
+          unsubscribedAt: r.unsubscribed_at === null ? null : Number(r.unsubscribed_at),
+        },
+      ])
+    );
+  };
+
+  /** users-permissions fields listed in `identify.userFields` (never secrets), by user id. */
+  const usersFor = async (ids: number[]): Promise<Map<number, Record<string, unknown>>> => {
+    const users = new Map<number, Record<string, unknown>>();
+    if (!ids.length || !strapi.contentTypes['plugin::users-permissions.user']) return users;
+    const fields = ['id', ...config().identify.userFields];
+    const rows = (await strapi.db
+      .query('plugin::users-permissions.user')
+      .findMany({ where: { id: { $in: ids } }, select: fields })) as Record<string, unknown>[];
+    for (const row of rows) users.set(Number(row.id), row);
+    return users;
+  };
+
+  return {
+    owner,
+    config,
+    knex,
+    trackingBase,
+    trackUrl,
+    profilesFor,
+    usersFor,
+    secret,
+
+    sendTimeSettings: (): SendTimeSettings => ({ ...DEFAULT_SEND_TIME, ...config().sendTime }),
+
+    /** The pooled, rate-limited SMTP transport; null while none is configured. */
+    transport(): Transporter | null {
+      const options = config().email.transport;
+      if (!options) return null;
+      transport ??= nodemailer.createTransport({
+        pool: true,
+        maxConnections: config().email.maxConnections,
+        rateDelta: 1000,
+        rateLimit: config().email.rateLimitPerSecond,
+        // The outbox owns retries (counted, backed off, visible in the log): no silent requeues.
+        maxRequeues: 0,
+        ...options,
+      } as Parameters<typeof nodemailer.createTransport>[0]);
+      return transport;
+    },
+
+    closeTransport(): void {
+      transport?.close();
+      transport = null;
+    },
+
+    messageDomain(): string {
+      const m = /@([^>\s]+)>?\s*$/.exec(config().email.from);
+      return m ? m[1] : 'localhost';
+    },
+
+    async loadCampaigns(where: Record<string, unknown>): Promise<CampaignDefinition[]> {
+      const rows = (await strapi.db.query(CAMPAIGN_UID).findMany({ where })) as Record<
+        string,
+        unknown
+      >[];
+      return rows.map(toDefinition).filter((c): c is CampaignDefinition => c !== null);
+    },
+
+    /** System transition: compare-and-set on the row, legal only per the status machine. */
+    async transition(
+      documentId: string,
+      from: CampaignStatus,
+      to: CampaignStatus
+    ): Promise<boolean> {
+      if (!canTransition(from, to, 'system'))
+        throw new Error(`segments: illegal system transition ${from} → ${to}`);
+      const result = (await strapi.db
+        .query(CAMPAIGN_UID)
+        .updateMany({ where: { documentId, status: from }, data: { status: to } })) as {
+        count: number;
+      };
+      return result.count > 0;
+    },
+
+    async segmentIdOf(key: string): Promise<string | null> {
+      const segment = await strapi.db
+        .query(SEGMENT_UID)
+        .findOne({ where: { key }, select: ['documentId', 'state'] });
+      return segment && segment.state !== 'archived' ? String(segment.documentId) : null;
+    },
+
+    /** A variant rendered for one recipient, with tracking when it is for a real delivery. */
+    renderFor(
+      campaign: RenderableCampaign,
+      variantIndex: number,
+      profile: ProfileForSend,
+      user: Record<string, unknown> | null,
+      deliveryId: number | null
+    ): RenderedEmail {
+      const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+      const data: RenderData = {
+        traits: profile.traits,
+        user,
+        campaign: { id: campaign.documentId, name: campaign.name, variant: variant.name },
+        profile: { id: profile.id, email: profile.email },
+        unsubscribe_url:
+          deliveryId === null ? `${trackingBase()}/u/preview` : trackUrl('unsubscribe', deliveryId),
+      };
+      const tracking: Tracking | null =
+        deliveryId === null
+          ? null
+          : {
+              openPixelUrl: `${trackUrl('open', deliveryId)}.gif`,
+              clickUrl: (url) => trackUrl('click', deliveryId, url),
+            };
+      return renderEmail(variant, data, tracking);
+    },
+
+    /** Stores a campaign event (open, click, unsubscribe) on the profile, once per messageId. */
+    async recordEvent(
+      profileId: number,
+      name: string,
+      properties: Record<string, unknown>,
+      messageId: string,
+      now: number
+    ) {
+      const row = await knex()(TABLES.profiles)
+        .select('user_id', 'anonymous_id')
+        .where('id', profileId)
+        .first();
+      if (!row) return;
+      const target: ProfileTarget | null =
+        row.user_id !== null && row.user_id !== undefined
+          ? { userId: Number(row.user_id) }
+          : row.anonymous_id
+            ? { anonymousId: String(row.anonymous_id) }
+            : null;
+      if (!target) return; // a profile with no identity cannot own events
+      await ingestEvents(knex(), {
+        events: [
+          { index: 0, name, occurredAt: now, properties, value: null, messageId, subject: target },
+        ],
+        defaultTarget: null,
+        context: null,
+        now,
+      });
+      getService(strapi, 'segments').invalidateProfile(profileId);
+    },
+
+    async deliveryById(id: number) {
+      const row = await knex()(TABLES.deliveries).where('id', id).first();
+      return row
+        ? {
+            id: Number(row.id),
+            campaignId: String(row.campaign_id),
+            profileId: Number(row.profile_id),
+            variant: row.variant === null ? null : Number(row.variant),
+            runId: Number(row.run_id),
+          }
+        : null;
+    },
+  };
+}
+
+export type CampaignContext = ReturnType<typeof campaignContext>;
