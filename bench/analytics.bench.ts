@@ -4,12 +4,12 @@ import { analyticsDatabase, ANALYTICS_NOW } from './helpers/analytics-data';
 import { runMigrations } from '../server/src/migrations';
 import { TABLES } from '../server/src/store/tables';
 import { activitySeries, addDays, weekStart } from '../server/src/analytics/activity';
+import { rebuildAll } from '../server/src/analytics/aggregates';
 import {
   readActivity,
   readRetention,
   readTopEvents,
-  rebuildAll,
-} from '../server/src/analytics/aggregates';
+} from '../server/src/analytics/aggregate-reads';
 
 /**
  * Issue 9: the analytics dashboard (90 days of DAU/WAU/MAU/stickiness/new users, top 10 events

@@ -1,4 +1,5 @@
 import { chooseStorage } from './storage';
+import { randomId, requestContext, utmOfSearch, utmQuery } from './context';
 import type {
   BrowserGlobals,
   ClientContext,
@@ -8,6 +9,7 @@ import type {
   IdentifyResponse,
   MeResponse,
   PlacementResponse,
+  SegmentsClient,
   SegmentsError,
   StorageLike,
   TrackEvent,
@@ -15,38 +17,11 @@ import type {
 
 export type * from './types.js';
 
-export interface SegmentsClient {
-  /** Queues an event; it is sent in a batch (see `flushAt`, `flushIntervalMs`). */
-  track(name: string, properties?: Record<string, unknown>, options?: { timestamp?: number | string }): void;
-  /** A `page_view` with the current path, title and URL (call it on SPA route changes). */
-  page(properties?: Record<string, unknown>): void;
-  /** Traits of this visitor; after a login (`setUserToken`) it merges the anonymous history. */
-  identify(traits?: Record<string, unknown>): Promise<IdentifyResponse>;
-  /** Who the server thinks this visitor is: profile id, segment keys, experiments. */
-  me(): Promise<MeResponse>;
-  /** The best banner of a placement for this visitor, or null when there is none. */
-  placement(key: string, options?: { locale?: string }): Promise<PlacementResponse | null>;
-  /** Sends every queued event now. */
-  flush(): Promise<void>;
-  /** With `requireConsent`: true stores the id and starts sending; false forgets everything kept. */
-  consent(granted: boolean): void;
-  /** The logged-in visitor's users-permissions JWT, or null after logout. */
-  setUserToken(token: string | null): void;
-  /** A fresh anonymous id and session (call on logout). */
-  reset(): void;
-  /** The anonymous id in use (in memory only until consent, when consent is required). */
-  anonymousId(): string | null;
-  /** Flushes and stops timers and listeners' effects. */
-  close(): Promise<void>;
-}
-
 const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-const LOCALE_PATTERN = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
 const K_ID = 'segments_aid';
 const K_QUEUE = 'segments_queue';
 const K_SESSION = 'segments_session';
 const K_UTM = 'segments_utm';
-const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 // The server takes ≤ 500 events and ≤ 1 MB per request; a JSON character is at most 3 bytes.
 const MAX_BATCH = 500;
 const MAX_CHARS = 300_000;
@@ -57,7 +32,9 @@ type Result = 'done' | 'retry';
 
 export function createClient(options: ClientOptions): SegmentsClient {
   const g: BrowserGlobals = options.globals ?? (globalThis as unknown as BrowserGlobals);
-  const doFetch: FetchLike = options.fetch ?? ((url, init) => (globalThis as unknown as { fetch: FetchLike }).fetch(url, init));
+  const doFetch: FetchLike =
+    options.fetch ??
+    ((url, init) => (globalThis as unknown as { fetch: FetchLike }).fetch(url, init));
   const base = options.url.replace(/\/+$/, '') + '/api/segments';
   const flushAt = options.flushAt ?? 20;
   const interval = options.flushIntervalMs ?? 5000;
@@ -77,13 +54,7 @@ export function createClient(options: ClientOptions): SegmentsClient {
   // What may be written to the chosen storage: nothing before consent.
   const store = (): StorageLike | null => (consented ? chosen.store : null);
 
-  const newId = (): string => {
-    const uuid = g.crypto?.randomUUID?.();
-    if (uuid) return uuid;
-    let s = '';
-    while (s.length < 32) s += Math.random().toString(36).slice(2);
-    return s.slice(0, 32);
-  };
+  const newId = () => randomId(g);
 
   let anonId: string | null = options.anonymousId ?? null;
   let queue: TrackEvent[] = [];
@@ -125,32 +96,10 @@ export function createClient(options: ClientOptions): SegmentsClient {
   };
 
   // UTM parameters of the landing URL stay with the visitor's session.
-  if (g.location) {
-    const found: Record<string, string> = {};
-    for (const pair of g.location.search.slice(1).split('&')) {
-      const [k, v = ''] = pair.split('=').map((x) => {
-        try {
-          return decodeURIComponent(x.replace(/\+/g, ' '));
-        } catch {
-          return '';
-        }
-      });
-      const key = k.slice(4) as (typeof UTM_KEYS)[number];
-      if (k.startsWith('utm_') && UTM_KEYS.includes(key) && v) found[key] = v.slice(0, 200);
-    }
-    if (Object.keys(found).length) utm = found;
-  }
+  const landingUtm = g.location ? utmOfSearch(g.location.search) : undefined;
+  if (landingUtm) utm = landingUtm;
 
-  const context = (): ClientContext => {
-    const c: ClientContext = {};
-    const zone = g.Intl?.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone) c.timezone = zone;
-    const locale = g.navigator?.language;
-    if (locale && LOCALE_PATTERN.test(locale)) c.locale = locale;
-    if (g.document?.referrer) c.referrer = g.document.referrer.slice(0, 2000);
-    if (utm) c.utm = utm;
-    return c;
-  };
+  const context = (): ClientContext => requestContext(g, utm);
 
   const headers = (json: boolean): Record<string, string> => {
     const h: Record<string, string> = {};
@@ -160,7 +109,8 @@ export function createClient(options: ClientOptions): SegmentsClient {
     // Before consent the server gets no id: it personalises from the request context alone.
     if (anonId && consented) h['X-Segments-Anonymous-Id'] = anonId;
     // An API-token caller names the user it renders for (me/placements; events carry userId).
-    if (options.apiToken && options.userId !== undefined) h['X-Segments-User-Id'] = String(options.userId);
+    if (options.apiToken && options.userId !== undefined)
+      h['X-Segments-User-Id'] = String(options.userId);
     const zone = g.Intl?.DateTimeFormat().resolvedOptions().timeZone;
     if (zone) h['X-Segments-Timezone'] = zone;
     return h;
@@ -170,18 +120,31 @@ export function createClient(options: ClientOptions): SegmentsClient {
     doFetch(base + path, {
       method,
       headers: headers(body !== undefined),
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+        : {}),
       ...(keepalive ? { keepalive } : {}),
       ...(options.withCredentials ? { credentials: 'include' as const } : {}),
     });
 
-  const errorOf = async (res: { status: number; json(): Promise<unknown> }): Promise<SegmentsError> => {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string; details?: unknown } } | null;
-    return { kind: 'http', status: res.status, message: body?.error?.message ?? `HTTP ${res.status}`, details: body?.error?.details };
+  const errorOf = async (res: {
+    status: number;
+    json(): Promise<unknown>;
+  }): Promise<SegmentsError> => {
+    const body = (await res.json().catch(() => null)) as {
+      error?: { message?: string; details?: unknown };
+    } | null;
+    return {
+      kind: 'http',
+      status: res.status,
+      message: body?.error?.message ?? `HTTP ${res.status}`,
+      details: body?.error?.details,
+    };
   };
 
   // Thrown by identify/me/placement: an Error carrying the SegmentsError fields.
-  const fail = async (res: { status: number; json(): Promise<unknown> }) => Object.assign(new Error(), await errorOf(res));
+  const fail = async (res: { status: number; json(): Promise<unknown> }) =>
+    Object.assign(new Error(), await errorOf(res));
 
   // ---- the queue --------------------------------------------------------------------------
 
@@ -227,9 +190,15 @@ export function createClient(options: ClientOptions): SegmentsClient {
       return 'retry';
     }
     if (res.status === 202) {
-      const body = (await res.json().catch(() => null)) as { rejected?: EventsResponse['rejected'] } | null;
+      const body = (await res.json().catch(() => null)) as {
+        rejected?: EventsResponse['rejected'];
+      } | null;
       if (body?.rejected?.length) {
-        report({ kind: 'rejected', message: `${body.rejected.length} event(s) rejected`, details: body.rejected });
+        report({
+          kind: 'rejected',
+          message: `${body.rejected.length} event(s) rejected`,
+          details: body.rejected,
+        });
       }
     } else {
       // Any other answer (400, 401, 403, 413) will not change on a retry: the batch is dropped.
@@ -245,10 +214,13 @@ export function createClient(options: ClientOptions): SegmentsClient {
     const full = Math.min(retryMax, retryBase * 2 ** failures);
     failures++;
     // Half fixed, half random: browsers that failed together do not all come back together.
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void flush();
-    }, full / 2 + (Math.random() * full) / 2);
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        void flush();
+      },
+      full / 2 + (Math.random() * full) / 2
+    );
   };
 
   const flush = (keepalive = false): Promise<void> => {
@@ -285,14 +257,26 @@ export function createClient(options: ClientOptions): SegmentsClient {
   };
 
   const subject = (): Pick<TrackEvent, 'userId' | 'anonymousId'> =>
-    !options.apiToken ? {} : options.userId !== undefined ? { userId: options.userId } : anonId ? { anonymousId: anonId } : {};
+    !options.apiToken
+      ? {}
+      : options.userId !== undefined
+        ? { userId: options.userId }
+        : anonId
+          ? { anonymousId: anonId }
+          : {};
 
   const touchSession = () => {
     const now = Date.now();
     const isNew = now - lastActivity > sessionMs;
     lastActivity = now;
     if (isNew && autoSession) {
-      enqueue({ name: 'session_start', timestamp: now, messageId: newId(), properties: utm ? { ...utm } : {}, ...subject() });
+      enqueue({
+        name: 'session_start',
+        timestamp: now,
+        messageId: newId(),
+        properties: utm ? { ...utm } : {},
+        ...subject(),
+      });
     }
   };
 
@@ -326,7 +310,14 @@ export function createClient(options: ClientOptions): SegmentsClient {
     if (beacon && g.Blob && options.withCredentials && !userToken && !options.apiToken) {
       while (queue.length) {
         const { events, json } = head(UNLOAD_CHARS);
-        if (!beacon.call(g.navigator, base + '/events', new g.Blob([json], { type: 'application/json' }))) break;
+        if (
+          !beacon.call(
+            g.navigator,
+            base + '/events',
+            new g.Blob([json], { type: 'application/json' })
+          )
+        )
+          break;
         drop(events);
       }
     }
@@ -356,12 +347,12 @@ export function createClient(options: ClientOptions): SegmentsClient {
       return ((await res.json()) as { data: IdentifyResponse }).data;
     },
     async me() {
-      const res = await request('/me' + utmQuery(), 'GET');
+      const res = await request('/me' + utmQuery(utm), 'GET');
       if (res.status !== 200) throw await fail(res);
       return ((await res.json()) as { data: MeResponse }).data;
     },
     async placement(key, opts) {
-      const q = utmQuery(opts?.locale ? `locale=${encodeURIComponent(opts.locale)}` : '');
+      const q = utmQuery(utm, opts?.locale ? `locale=${encodeURIComponent(opts.locale)}` : '');
       const res = await request(`/placements/${encodeURIComponent(key)}${q}`, 'GET');
       if (res.status === 404) return null;
       if (res.status !== 200) throw await fail(res);
@@ -397,13 +388,6 @@ export function createClient(options: ClientOptions): SegmentsClient {
       retryTimer = undefined;
     },
   };
-
-  // Context rules (UTM) on `/me` and placements see what the landing URL said.
-  function utmQuery(extra = ''): string {
-    const parts = extra ? [extra] : [];
-    for (const k of UTM_KEYS) if (utm?.[k]) parts.push(`utm_${k}=${encodeURIComponent(utm[k] as string)}`);
-    return parts.length ? `?${parts.join('&')}` : '';
-  }
 
   save();
   if (inBrowser) {

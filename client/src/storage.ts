@@ -42,9 +42,12 @@ function localStore(ls: NonNullable<BrowserGlobals['localStorage']>): StorageLik
   };
 }
 
-function cookieStore(doc: NonNullable<BrowserGlobals['document']>, options: ClientOptions['cookie'] = {}): StorageLike {
+function cookieStore(
+  doc: NonNullable<BrowserGlobals['document']>,
+  options: ClientOptions['cookie'] = {}
+): StorageLike {
   // Every key becomes a cookie named after it, except the id which takes the configured name.
-  const nameOf = (k: string) => (k === 'segments_aid' ? options.name ?? k : k);
+  const nameOf = (k: string) => (k === 'segments_aid' ? (options.name ?? k) : k);
   const write = (k: string, v: string, maxAge: number) => {
     doc.cookie =
       `${nameOf(k)}=${encodeURIComponent(v)}; Max-Age=${maxAge}; Path=/; SameSite=Lax` +
@@ -65,11 +68,15 @@ function cookieStore(doc: NonNullable<BrowserGlobals['document']>, options: Clie
 }
 
 /** The store the options ask for, falling back to memory where it does not exist. */
-export function chooseStorage(options: ClientOptions, g: BrowserGlobals): { store: StorageLike; bulky: boolean } {
+export function chooseStorage(
+  options: ClientOptions,
+  g: BrowserGlobals
+): { store: StorageLike; bulky: boolean } {
   // Servers and edge runtimes keep ids in memory (Node 22+ may expose an experimental localStorage).
   const kind = options.storage ?? (g.document ? 'localStorage' : 'memory');
   if (typeof kind === 'object') return { store: kind, bulky: true };
-  if (kind === 'cookie' && g.document) return { store: cookieStore(g.document, options.cookie), bulky: false };
+  if (kind === 'cookie' && g.document)
+    return { store: cookieStore(g.document, options.cookie), bulky: false };
   const local = kind === 'localStorage' && g.localStorage ? localStore(g.localStorage) : null;
   // `bulky`: may hold the offline queue (a cookie may not: 4 kB, sent with every request).
   return local ? { store: local, bulky: true } : { store: memoryStorage(), bulky: false };

@@ -78,7 +78,11 @@ export interface BrowserGlobals {
     language?: string;
     sendBeacon?(url: string, data: unknown): boolean;
   };
-  localStorage?: { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void };
+  localStorage?: {
+    getItem(k: string): string | null;
+    setItem(k: string, v: string): void;
+    removeItem(k: string): void;
+  };
   addEventListener?(type: string, listener: () => void): void;
   Blob?: new (parts: string[], options: { type: string }) => unknown;
   crypto?: { randomUUID?(): string };
@@ -128,7 +132,13 @@ export interface MeResponse {
     | { kind: 'none' };
   profileId: number | null;
   segments: string[];
-  experiments: Array<{ key: string; placement: string; variationIndex: number; variant: string; exposed: boolean }>;
+  experiments: Array<{
+    key: string;
+    placement: string;
+    variationIndex: number;
+    variant: string;
+    exposed: boolean;
+  }>;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
 }
@@ -136,6 +146,40 @@ export interface MeResponse {
 export interface PlacementResponse {
   placement: string;
   /** The banner's fields as the content API sanitises them (title, body, media, ctaLabel, ctaUrl, …). */
-  banner: { documentId: string; title: string; ctaLabel?: string | null; ctaUrl?: string | null } & Record<string, unknown>;
+  banner: {
+    documentId: string;
+    title: string;
+    ctaLabel?: string | null;
+    ctaUrl?: string | null;
+  } & Record<string, unknown>;
   experiment: { key: string; variationIndex: number; variant: string } | null;
+}
+
+export interface SegmentsClient {
+  /** Queues an event; it is sent in a batch (see `flushAt`, `flushIntervalMs`). */
+  track(
+    name: string,
+    properties?: Record<string, unknown>,
+    options?: { timestamp?: number | string }
+  ): void;
+  /** A `page_view` with the current path, title and URL (call it on SPA route changes). */
+  page(properties?: Record<string, unknown>): void;
+  /** Traits of this visitor; after a login (`setUserToken`) it merges the anonymous history. */
+  identify(traits?: Record<string, unknown>): Promise<IdentifyResponse>;
+  /** Who the server thinks this visitor is: profile id, segment keys, experiments. */
+  me(): Promise<MeResponse>;
+  /** The best banner of a placement for this visitor, or null when there is none. */
+  placement(key: string, options?: { locale?: string }): Promise<PlacementResponse | null>;
+  /** Sends every queued event now. */
+  flush(): Promise<void>;
+  /** With `requireConsent`: true stores the id and starts sending; false forgets everything kept. */
+  consent(granted: boolean): void;
+  /** The logged-in visitor's users-permissions JWT, or null after logout. */
+  setUserToken(token: string | null): void;
+  /** A fresh anonymous id and session (call on logout). */
+  reset(): void;
+  /** The anonymous id in use (in memory only until consent, when consent is required). */
+  anonymousId(): string | null;
+  /** Flushes and stops timers and listeners' effects. */
+  close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type {
   ActivityRow,
   RetentionCohort,
   TopEvent,
-} from '../../../server/src/analytics/aggregates';
+} from '../../../server/src/analytics/aggregate-reads';
 import type { CampaignReport } from '../../../server/src/analytics/campaign-report';
 
 /** Response shapes of the analytics admin routes (docs/analytics.md). */

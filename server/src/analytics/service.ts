@@ -1,14 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { activityLookbackStart, activitySeries } from './activity';
-import {
-  DirtyDays,
-  readActivity,
-  readRetention,
-  readState,
-  readTopEvents,
-  rebuildAll,
-  refresh,
-} from './aggregates';
+import { DirtyDays, readState, rebuildAll, refresh } from './aggregates';
+import { readActivity, readRetention, readTopEvents } from './aggregate-reads';
 import { campaignReport, type CampaignReport } from './campaign-report';
 import { onEventsStored } from '../events/repository';
 import { dayInTimeZone } from '../utils/days';

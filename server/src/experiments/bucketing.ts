@@ -48,7 +48,8 @@ export function getBucketRanges(
   weights?: readonly number[] | null
 ): VariationRange[] {
   let cov = coverage === undefined ? 1 : coverage;
-  if (!(cov >= 0)) cov = 0; // also catches NaN
+  if (!(cov >= 0))
+    cov = 0; // also catches NaN
   else if (cov > 1) cov = 1;
 
   const equal = getEqualWeights(numVariations);
@@ -162,16 +163,23 @@ export function assignVariation(input: AssignVariationInput): Assignment {
 
   if (!unitId) return notIn('no-unit-id', null, false);
   if (numVariations < 2) return notIn('too-few-variations', null, false);
-  if (input.namespace && !inNamespace(unitId, input.namespace)) return notIn('namespace', null, false);
+  if (input.namespace && !inNamespace(unitId, input.namespace))
+    return notIn('namespace', null, false);
 
   const bucket = growthbookHash(input.seed || input.experimentKey, unitId, input.hashVersion);
   if (bucket === null) throw new RangeError(`Unknown hash version ${String(input.hashVersion)}`);
 
-  if (input.holdoutPercent && inHoldout(input.experimentKey, input.seed, unitId, input.holdoutPercent)) {
+  if (
+    input.holdoutPercent &&
+    inHoldout(input.experimentKey, input.seed, unitId, input.holdoutPercent)
+  ) {
     return notIn('holdout', bucket, true);
   }
 
-  const variationIndex = chooseVariation(bucket, getBucketRanges(numVariations, input.coverage, input.weights));
+  const variationIndex = chooseVariation(
+    bucket,
+    getBucketRanges(numVariations, input.coverage, input.weights)
+  );
   if (variationIndex < 0) return notIn('coverage', bucket, false);
   return { inExperiment: true, variationIndex, bucket, reason: 'assigned', inHoldout: false };
 }

@@ -12,7 +12,10 @@ function profileId(ctx: Context): number | null {
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async export(ctx: Context) {
     const id = profileId(ctx);
-    if (id === null) return replyError(ctx, 400, 'Invalid profile id', [{ path: 'id', message: 'must be a positive integer' }]);
+    if (id === null)
+      return replyError(ctx, 400, 'Invalid profile id', [
+        { path: 'id', message: 'must be a positive integer' },
+      ]);
     const data = await getService(strapi, 'profiles').exportProfile(id);
     if (!data) return replyError(ctx, 404, `No profile ${id}`);
     ctx.set('Content-Disposition', `attachment; filename="segments-profile-${id}.json"`);
@@ -21,7 +24,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async delete(ctx: Context) {
     const id = profileId(ctx);
-    if (id === null) return replyError(ctx, 400, 'Invalid profile id', [{ path: 'id', message: 'must be a positive integer' }]);
+    if (id === null)
+      return replyError(ctx, 400, 'Invalid profile id', [
+        { path: 'id', message: 'must be a positive integer' },
+      ]);
     const deleted = await getService(strapi, 'profiles').deleteProfile(id);
     if (!deleted) return replyError(ctx, 404, `No profile ${id}`);
     ctx.body = { data: { deleted: true, profileId: id } };

@@ -1,35 +1,24 @@
+/**
+ * Profiles in the database: finding the profile of a visitor, creating profiles for ingestion
+ * (one by one or in bulk), touching last-seen and writing traits. Every write takes a knex handle
+ * that may be a transaction, so callers decide the unit of work.
+ */
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import type { Visitor } from './visitor';
 import { dialectOf } from '../store/dialect';
 import { insertValues, returnedRows } from '../store/insert';
-
-export interface ProfileRow {
-  id: number;
-  userId: number | null;
-  anonymousId: string | null;
-  firstSeenAt: number;
-  lastSeenAt: number;
-}
-
-type RawProfile = {
-  id: number | string;
-  user_id: number | null;
-  anonymous_id: string | null;
-  first_seen_at: number | string;
-  last_seen_at: number | string;
-};
-
-// Postgres returns bigint as string; numbers everywhere else.
-const toProfile = (row: RawProfile): ProfileRow => ({
-  id: Number(row.id),
-  userId: row.user_id === null ? null : Number(row.user_id),
-  anonymousId: row.anonymous_id,
-  firstSeenAt: Number(row.first_seen_at),
-  lastSeenAt: Number(row.last_seen_at),
-});
-
-const COLUMNS = ['id', 'user_id', 'anonymous_id', 'first_seen_at', 'last_seen_at'];
+import {
+  COLUMNS,
+  profileTargetKey,
+  toJsonColumn,
+  toProfile,
+  type Db,
+  type ProfileRow,
+  type ProfileTarget,
+  type PromotedColumns,
+} from './columns';
+import { getFullProfile } from './profile-record';
 
 /** The profile a visitor maps to, without creating one (reads are side-effect free). */
 export async function findProfileForVisitor(
@@ -59,33 +48,6 @@ export async function countProfiles(db: Knex): Promise<number> {
   const row = await db(TABLES.profiles).count({ n: '*' }).first();
   return Number(row?.n ?? 0);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Writes. Every function takes a knex handle that may be a transaction, so callers decide the
-// unit of work (ingestion updates events, rollups, activity and last-seen together).
-
-type Db = Knex | Knex.Transaction;
-
-/** Who a write is about: a users-permissions user or an anonymous id. */
-export type ProfileTarget = { userId: number } | { anonymousId: string };
-
-/** JSON columns come back parsed on Postgres and as text on SQLite. */
-export function parseJsonColumn(value: unknown): Record<string, unknown> | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
-    } catch {
-      return null;
-    }
-  }
-  return typeof value === 'object' ? (value as Record<string, unknown>) : null;
-}
-
-/** Serialised explicitly: the pg driver would turn a JS array into a Postgres array. */
-export const toJsonColumn = (value: unknown): string | null =>
-  value === null || value === undefined ? null : JSON.stringify(value);
 
 async function profileIdOfTarget(db: Db, target: ProfileTarget): Promise<number | null> {
   if ('userId' in target) {
@@ -261,12 +223,14 @@ export async function ensureProfiles(
       raced.filter((k) => k.startsWith('a:')).map((k) => k.slice(2))
     );
   }
-  const identities = missing.filter((key) => !withIdentity.has(key)).map((key) => ({
-    kind: key.startsWith('u:') ? 'user' : 'anonymous',
-    value: key.slice(2),
-    profile_id: ids.get(key) as number,
-    created_at: now,
-  }));
+  const identities = missing
+    .filter((key) => !withIdentity.has(key))
+    .map((key) => ({
+      kind: key.startsWith('u:') ? 'user' : 'anonymous',
+      value: key.slice(2),
+      profile_id: ids.get(key) as number,
+      created_at: now,
+    }));
   for (let i = 0; i < identities.length; i += 200) {
     await insertValues(
       db,
@@ -276,86 +240,6 @@ export async function ensureProfiles(
     );
   }
   return ids;
-}
-
-export const profileTargetKey = (t: ProfileTarget) =>
-  'userId' in t ? `u:${t.userId}` : `a:${t.anonymousId}`;
-
-/** Promoted profile columns (DESIGN issue 4 item 1) and the trait names that feed them. */
-export const PROMOTED_TRAITS = {
-  email: 'email',
-  timezone: 'timezone',
-  locale: 'locale',
-  country: 'country',
-  region: 'region',
-  city: 'city',
-  latitude: 'latitude',
-  longitude: 'longitude',
-  emailConsent: 'email_consent',
-} as const;
-
-export type PromotedColumns = Partial<{
-  email: string | null;
-  timezone: string | null;
-  locale: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  email_consent: boolean | null;
-}>;
-
-export interface FullProfile extends ProfileRow {
-  email: string | null;
-  timezone: string | null;
-  locale: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  traits: Record<string, unknown>;
-  context: Record<string, unknown> | null;
-  emailConsent: boolean | null;
-  unsubscribedAt: number | null;
-}
-
-type RawFullProfile = RawProfile & {
-  email: string | null;
-  timezone: string | null;
-  locale: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  latitude: number | string | null;
-  longitude: number | string | null;
-  traits: unknown;
-  context: unknown;
-  email_consent: boolean | number | null;
-  unsubscribed_at: number | string | null;
-};
-
-const nullableNumber = (v: number | string | null) => (v === null ? null : Number(v));
-
-export async function getFullProfile(db: Db, id: number): Promise<FullProfile | null> {
-  const row = (await db(TABLES.profiles).where('id', id).first()) as RawFullProfile | undefined;
-  if (!row) return null;
-  return {
-    ...toProfile(row),
-    email: row.email,
-    timezone: row.timezone,
-    locale: row.locale,
-    country: row.country,
-    region: row.region,
-    city: row.city,
-    latitude: nullableNumber(row.latitude),
-    longitude: nullableNumber(row.longitude),
-    traits: parseJsonColumn(row.traits) ?? {},
-    context: parseJsonColumn(row.context),
-    emailConsent: row.email_consent === null ? null : Boolean(row.email_consent),
-    unsubscribedAt: nullableNumber(row.unsubscribed_at),
-  };
 }
 
 /** After an event batch: last seen moves forward only; the latest request context is kept. */
@@ -451,21 +335,5 @@ export async function writeTraits(
   return next;
 }
 
-/** Removes a profile and every row that belongs to it, in one transaction. */
-export async function deleteProfileData(db: Knex, id: number): Promise<boolean> {
-  return db.transaction(async (trx) => {
-    await trx(TABLES.events).where('profile_id', id).delete();
-    await trx(TABLES.rollups).where('profile_id', id).delete();
-    await trx(TABLES.activityDays).where('profile_id', id).delete();
-    // Experiment exposures are keyed by the profile's identities (anonymous ids, user id).
-    await trx(TABLES.exposures)
-      .whereIn(['unit_kind', 'unit_value'], trx(TABLES.identities).select('kind', 'value').where('profile_id', id))
-      .orWhere('profile_id', id)
-      .delete();
-    await trx(TABLES.identities).where('profile_id', id).delete();
-    await trx(TABLES.memberships).where('profile_id', id).delete();
-    await trx(TABLES.membershipTransitions).where('profile_id', id).delete();
-    const deleted = await trx(TABLES.profiles).where('id', id).delete();
-    return deleted > 0;
-  });
-}
+export * from './columns';
+export * from './profile-record';

@@ -17,7 +17,10 @@ const profilesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const profile = await getFullProfile(db, id);
       if (!profile) return null;
       const [identities, events, rollups, days] = await Promise.all([
-        db(TABLES.identities).select('kind', 'value').where('profile_id', id).orderBy(['kind', 'value']),
+        db(TABLES.identities)
+          .select('kind', 'value')
+          .where('profile_id', id)
+          .orderBy(['kind', 'value']),
         db(TABLES.events)
           .select('name', 'occurred_at', 'value', 'properties', 'message_id')
           .where('profile_id', id)
@@ -45,9 +48,18 @@ const profilesService = ({ strapi }: { strapi: Core.Strapi }) => {
           firstSeenAt: new Date(profile.firstSeenAt).toISOString(),
           lastSeenAt: new Date(profile.lastSeenAt).toISOString(),
         },
-        identities: identities.map((r: { kind: string; value: string }) => ({ kind: r.kind, value: r.value })),
+        identities: identities.map((r: { kind: string; value: string }) => ({
+          kind: r.kind,
+          value: r.value,
+        })),
         events: events.map(
-          (r: { name: string; occurred_at: number | string; value: number | string | null; properties: unknown; message_id: string | null }) => ({
+          (r: {
+            name: string;
+            occurred_at: number | string;
+            value: number | string | null;
+            properties: unknown;
+            message_id: string | null;
+          }) => ({
             name: r.name,
             occurredAt: new Date(Number(r.occurred_at)).toISOString(),
             value: r.value === null ? null : Number(r.value),
@@ -55,12 +67,19 @@ const profilesService = ({ strapi }: { strapi: Core.Strapi }) => {
             messageId: r.message_id,
           })
         ),
-        rollups: rollups.map((r: { day: string; event: string; count: number | string; value_sum: number | string }) => ({
-          day: r.day,
-          event: r.event,
-          count: Number(r.count),
-          valueSum: Number(r.value_sum),
-        })),
+        rollups: rollups.map(
+          (r: {
+            day: string;
+            event: string;
+            count: number | string;
+            value_sum: number | string;
+          }) => ({
+            day: r.day,
+            event: r.event,
+            count: Number(r.count),
+            valueSum: Number(r.value_sum),
+          })
+        ),
         activityDays: days.map((r: { day: string }) => r.day),
       };
     },

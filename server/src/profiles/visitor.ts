@@ -48,7 +48,10 @@ export function resolveVisitor(inputs: VisitorInputs, headerName: string): Visit
   }
   if (inputs.apiTokenUserId) {
     if (!/^[1-9][0-9]{0,14}$/.test(inputs.apiTokenUserId)) {
-      throw new VisitorInputError(ACTING_USER_HEADER, `${ACTING_USER_HEADER} must be a positive integer user id`);
+      throw new VisitorInputError(
+        ACTING_USER_HEADER,
+        `${ACTING_USER_HEADER} must be a positive integer user id`
+      );
     }
     return { kind: 'user', userId: Number(inputs.apiTokenUserId), anonymousId };
   }

@@ -20,7 +20,10 @@ const visitorsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     // Only a server-side API-token caller may say which user it renders for.
     const actingUser = ctx.get(ACTING_USER_HEADER) || null;
     if (actingUser && !isApiTokenCaller(ctx)) {
-      throw new VisitorInputError(ACTING_USER_HEADER, `${ACTING_USER_HEADER} is only accepted with an API token`);
+      throw new VisitorInputError(
+        ACTING_USER_HEADER,
+        `${ACTING_USER_HEADER} is only accepted with an API token`
+      );
     }
     return resolveVisitor(
       {

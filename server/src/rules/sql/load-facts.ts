@@ -23,7 +23,10 @@ export const PROMOTED_STRING_COLUMNS = {
   city: 'city',
 } as const;
 export const PROMOTED_NUMBER_COLUMNS = { latitude: 'latitude', longitude: 'longitude' } as const;
-export const PROMOTED_TIME_COLUMNS = { firstSeenAt: 'first_seen_at', lastSeenAt: 'last_seen_at' } as const;
+export const PROMOTED_TIME_COLUMNS = {
+  firstSeenAt: 'first_seen_at',
+  lastSeenAt: 'last_seen_at',
+} as const;
 
 export interface ProfileRow {
   id: number | string;
@@ -90,7 +93,12 @@ export function profileAttributes(row: ProfileRow): Record<string, unknown> {
 }
 
 export function rollupFromRow(row: RollupRow): EventRollup {
-  return { day: row.day, event: row.event, count: Number(row.count), valueSum: Number(row.value_sum) };
+  return {
+    day: row.day,
+    event: row.event,
+    count: Number(row.count),
+    valueSum: Number(row.value_sum),
+  };
 }
 
 export function eventFromRow(row: EventRow): RawEvent {

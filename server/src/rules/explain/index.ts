@@ -7,18 +7,26 @@
  * whenever an attribute condition would match a missing value, unless the same conjunction
  * already requires the attribute (e.g. `$exists: true` next to it).
  */
-import type { Rule } from './types';
-import { compileValueCondition, createScope, isOperatorObject } from './condition';
+import type { Rule } from '../types';
+import { isOperatorObject } from '../condition';
+import { isExtensionKey, planEvent, type EventPlan } from '../extensions';
+import type { Duration } from '../time';
+import { isAboutAbsence, isPlainObject, matchesMissing, requiredAttributes } from './missing';
 import {
-  type DateCondition,
-  type EventPlan,
-  type EventWindow,
-  isExtensionKey,
-  planEvent,
-} from './extensions';
-import type { Duration } from './time';
+  TYPE_ARTICLES,
+  datePhrase,
+  durationPhrase,
+  formatList,
+  formatValue,
+  isZero,
+  plural,
+  quantity,
+  sentence,
+  windowPhrase,
+} from './phrases';
 
 type Kind = 'atom' | 'and' | 'or';
+
 interface Phrase {
   text: string;
   kind: Kind;
@@ -31,82 +39,12 @@ interface Subject {
 }
 
 const PROFILES: Subject = { noun: 'profiles', prefix: '' };
+
 const REQUESTS: Subject = { noun: 'requests', prefix: 'context.' };
+
 const EVENTS: Subject = { noun: 'events', prefix: '' };
+
 const ITEMS: Subject = { noun: 'items', prefix: '' };
-
-const LOGICAL = new Set(['$and', '$or', '$nor', '$not', '$savedGroup']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isAttributeKey(key: string, extensions: boolean): boolean {
-  return !LOGICAL.has(key) && !(extensions && isExtensionKey(key));
-}
-
-/** Whether a value condition matches a missing attribute (which GrowthBook reads as null). */
-export function matchesMissing(condition: unknown): boolean {
-  try {
-    return compileValueCondition(condition)(null, createScope());
-  } catch {
-    return false;
-  }
-}
-
-/** Conditions written about absence itself need no "also matches …" note. */
-function isAboutAbsence(condition: unknown): boolean {
-  if (condition === null) return true;
-  if (!isPlainObject(condition)) return false;
-  return (
-    '$exists' in condition ||
-    condition.$type === 'null' ||
-    condition.$eq === null ||
-    (Array.isArray(condition.$in) && condition.$in.includes(null))
-  );
-}
-
-/** Attribute paths a condition requires to be present (it cannot match without them). */
-function requiredAttributes(condition: unknown, extensions: boolean): Set<string> {
-  const required = new Set<string>();
-  if (!isPlainObject(condition)) return required;
-  for (const [key, operand] of Object.entries(condition)) {
-    if (key === '$and' && Array.isArray(operand)) {
-      for (const item of operand)
-        requiredAttributes(item, extensions).forEach((k) => required.add(k));
-    } else if (key === '$or' && Array.isArray(operand) && operand.length > 0) {
-      // Required by every branch, required by the $or.
-      const [first, ...rest] = operand.map((item) => requiredAttributes(item, extensions));
-      first.forEach((k) => rest.every((set) => set.has(k)) && required.add(k));
-    } else if (isAttributeKey(key, extensions) && !matchesMissing(operand)) {
-      required.add(key);
-    }
-  }
-  return required;
-}
-
-// --- values ----------------------------------------------------------------------------------
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string')
-    return /^[\w.@:+\-/]+$/.test(value) ? value : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null)
-    return String(value);
-  return JSON.stringify(value) ?? String(value);
-}
-
-function formatList(values: unknown): string {
-  return Array.isArray(values) ? values.map(formatValue).join(', ') : formatValue(values);
-}
-
-const TYPE_ARTICLES: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  boolean: 'a boolean',
-  array: 'an array',
-  object: 'an object',
-  null: 'null',
-};
 
 function operatorPhrase(name: string, operator: string, operand: unknown): string {
   switch (operator) {
@@ -193,7 +131,7 @@ function wrap(phrase: Phrase, inside: 'and' | 'or'): string {
   return needsParens ? `(${phrase.text})` : phrase.text;
 }
 
-function join(phrases: Phrase[], kind: 'and' | 'or'): Phrase {
+export function join(phrases: Phrase[], kind: 'and' | 'or'): Phrase {
   if (phrases.length === 1) return phrases[0];
   return { text: phrases.map((phrase) => wrap(phrase, kind)).join(` ${kind} `), kind };
 }
@@ -274,89 +212,6 @@ function explainCondition(
   }
   if (phrases.length === 0) return { text: `all ${subject.noun}`, kind: 'atom' };
   return join(phrases, 'and');
-}
-
-// --- extensions ------------------------------------------------------------------------------
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
-
-function durationPhrase(duration: Duration): string {
-  return 'days' in duration ? plural(duration.days, 'day') : plural(duration.hours, 'hour');
-}
-
-/** "at least 5", "exactly 0", "between …": a numeric condition as a quantity. */
-function quantity(condition: unknown): string {
-  if (typeof condition === 'number') return `exactly ${condition}`;
-  if (!isPlainObject(condition)) return formatValue(condition);
-  const words: Record<string, string> = {
-    $eq: 'exactly',
-    $ne: 'other than',
-    $gt: 'more than',
-    $gte: 'at least',
-    $lt: 'less than',
-    $lte: 'at most',
-    $in: 'one of',
-    $nin: 'none of',
-  };
-  return Object.entries(condition)
-    .map(([operator, operand]) =>
-      operator === '$not'
-        ? `not ${quantity(operand)}`
-        : `${words[operator] ?? operator} ${formatList(operand)}`
-    )
-    .join(' and ');
-}
-
-function isZero(condition: unknown): boolean {
-  return (
-    condition === 0 ||
-    (isPlainObject(condition) && Object.keys(condition).length === 1 && condition.$eq === 0)
-  );
-}
-
-function windowPhrase(window: EventWindow): string {
-  switch (window.kind) {
-    case 'all':
-      return '';
-    case 'days':
-      return window.days === 1 ? 'today' : `in the last ${window.days} days`;
-    case 'hours':
-      return `in the last ${plural(window.hours, 'hour')}`;
-    case 'range': {
-      const day = (ms: number) => {
-        const iso = new Date(ms).toISOString();
-        return ms % 86_400_000 === 0 ? iso.slice(0, 10) : iso;
-      };
-      if (window.from !== null && window.to !== null)
-        return `from ${day(window.from)} until before ${day(window.to)}`;
-      return window.from !== null
-        ? `since ${day(window.from)}`
-        : `before ${day(window.to as number)}`;
-    }
-  }
-}
-
-function datePhrase(condition: DateCondition): string {
-  const parts: string[] = [];
-  if (condition.$within) {
-    parts.push(
-      'days' in condition.$within && condition.$within.days === 1
-        ? 'today'
-        : `in the last ${durationPhrase(condition.$within)}`
-    );
-  }
-  if (condition.$before) parts.push(`before the last ${durationPhrase(condition.$before)}`);
-  if (condition.$gt !== undefined) parts.push(`after ${condition.$gt}`);
-  if (condition.$gte !== undefined) parts.push(`on or after ${condition.$gte}`);
-  if (condition.$lt !== undefined) parts.push(`before ${condition.$lt}`);
-  if (condition.$lte !== undefined) parts.push(`on or before ${condition.$lte}`);
-  return parts.join(' and ');
-}
-
-function sentence(...parts: string[]): string {
-  return parts.filter((part) => part !== '').join(' ');
 }
 
 function explainEvent(plan: EventPlan): string {
@@ -465,64 +320,5 @@ export function explainRule(rule: Rule): string {
   return explainCondition(rule, PROFILES, new Set(), true).text;
 }
 
-// --- guards ----------------------------------------------------------------------------------
-
-/** Comparisons that order values; with a missing attribute they compare against null. */
-const COMPARISON_OPERATORS = [
-  '$gt',
-  '$gte',
-  '$lt',
-  '$lte',
-  '$veq',
-  '$vgt',
-  '$vgte',
-  '$vlt',
-  '$vlte',
-];
-
-function guardValue(condition: unknown): unknown {
-  if (!isPlainObject(condition) || !isOperatorObject(condition) || '$exists' in condition)
-    return condition;
-  if (!Object.keys(condition).some((operator) => COMPARISON_OPERATORS.includes(operator)))
-    return condition;
-  if (!matchesMissing(condition)) return condition;
-  // First, so a missing attribute fails before any comparison runs.
-  return { $exists: true, ...condition };
-}
-
-function guardCondition(condition: unknown, extensions: boolean): unknown {
-  if (!isPlainObject(condition)) return condition;
-  const guarded: Record<string, unknown> = {};
-  for (const [key, operand] of Object.entries(condition)) {
-    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(operand)) {
-      guarded[key] = operand.map((item) => guardCondition(item, extensions));
-    } else if (key === '$not') {
-      guarded[key] = guardCondition(operand, extensions);
-    } else if (key === '$savedGroup') {
-      guarded[key] = operand;
-    } else if (extensions && key === '$context') {
-      guarded[key] = guardCondition(operand, false);
-    } else if (
-      extensions &&
-      key === '$event' &&
-      isPlainObject(operand) &&
-      isPlainObject(operand.where)
-    ) {
-      guarded[key] = { ...operand, where: guardCondition(operand.where, false) };
-    } else if (extensions && isExtensionKey(key)) {
-      guarded[key] = operand;
-    } else {
-      guarded[key] = guardValue(operand);
-    }
-  }
-  return guarded;
-}
-
-/**
- * Adds `$exists: true` to every attribute comparison (`$gt/$gte/$lt/$lte`, version comparisons)
- * that would otherwise match a missing attribute — what an editor means by "age < 25".
- * Returns a new rule; attribute conditions inside `$context` and `$event.where` are guarded too.
- */
-export function guardComparisons(rule: Rule): Rule {
-  return guardCondition(rule, true) as Rule;
-}
+export * from './guards';
+export { matchesMissing } from './missing';
