@@ -5,7 +5,9 @@
 #   2. `npm pack` → a tarball, as `npm publish` would upload it;
 #   3. a fresh Strapi 5.54 app from create-strapi-app's default template (TypeScript, SQLite,
 #      no example, no cloud; everything from the npm registry, no git template);
-#   4. `npm install <tarball>`, enable the plugin in config/plugins.ts, `strapi build`;
+#   4. `npm install <tarball>` — the app's own dependencies and the plugin in one install (the app
+#      is created with --no-install, so the dependency tree is resolved once, not twice), then
+#      enable the plugin in config/plugins.ts and `strapi build` (the one admin build);
 #   5. `strapi start`, then the plugin's routes answer (content API and admin API) and its admin
 #      code is in the built admin panel.
 #
@@ -50,8 +52,8 @@ step() {
 }
 fail() { echo "[release-check] FAILED: $*" >&2; exit 1; }
 
-step "building the plugin"
-npm run build --silent >/dev/null
+step "building the plugin (skipped when dist/ is fresh: scripts/ensure-build.js)"
+node scripts/ensure-build.js
 
 step "strapi-plugin verify"
 npx --no-install strapi-plugin verify
@@ -65,7 +67,7 @@ echo "  $TARBALL ($(du -k "$TARBALL" | cut -f1) KB, version $VERSION)"
 
 step "create-strapi-app@5.54.0 (default template, TypeScript, SQLite, no example, no cloud)"
 (cd "$WORK" && npx -y create-strapi-app@5.54.0 app \
-  --non-interactive --no-run --ts --use-npm --install --no-example --no-git-init --skip-cloud \
+  --non-interactive --no-run --ts --use-npm --no-install --no-example --no-git-init --skip-cloud \
   --dbclient=sqlite --dbfile=.tmp/data.db) >"$WORK/create.log" 2>&1 || { tail -n 40 "$WORK/create.log"; fail "create-strapi-app"; }
 [[ -f "$APP/package.json" ]] || fail "create-strapi-app made no app"
 node -e "
@@ -74,7 +76,7 @@ node -e "
   if (v !== '5.54.0') { console.error('@strapi/strapi is ' + v + ', expected 5.54.0'); process.exit(1); }
 "
 
-step "installing the tarball into the app"
+step "npm install: the app's dependencies and the tarball (compiles better-sqlite3 from source)"
 (cd "$APP" && npm install "$TARBALL" --loglevel=error) >"$WORK/install.log" 2>&1 || { tail -n 40 "$WORK/install.log"; fail "npm install of the tarball"; }
 cat >"$APP/config/plugins.ts" <<'EOF'
 export default () => ({
