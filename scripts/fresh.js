@@ -10,8 +10,9 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const LOCK_DIR = path.join(ROOT, '.tmp', 'locks');
-// A lock older than this was left by a killed process (a build takes about a minute).
-const STALE_LOCK_MS = 10 * 60_000;
+// A lock whose holder is gone (a build interrupted with Ctrl-C) is taken over at once; one with
+// no pid written yet is given this long to write it (mkdir and the write are two steps).
+const PID_GRACE_MS = 5_000;
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.tmp', '.cache', 'build']);
 
 function filesUnder(abs) {
@@ -35,6 +36,22 @@ function inputsHash(inputs) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function holderIsGone(lock) {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    const stat = fs.statSync(lock, { throwIfNoEntry: false });
+    return !stat || Date.now() - stat.mtimeMs > PID_GRACE_MS;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === 'ESRCH';
+  }
+}
+
 /** Runs `fn` holding the named lock (a directory: mkdir is atomic), waiting for another holder. */
 async function withLock(name, fn) {
   fs.mkdirSync(LOCK_DIR, { recursive: true });
@@ -42,12 +59,11 @@ async function withLock(name, fn) {
   for (let announced = false; ; ) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      const age =
-        Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > STALE_LOCK_MS) {
+      if (holderIsGone(lock)) {
         fs.rmSync(lock, { recursive: true, force: true });
         continue;
       }

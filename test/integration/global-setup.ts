@@ -1,16 +1,7 @@
 import path from 'path';
 import fs from 'fs';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureFresh } = require('../../scripts/fresh.js') as {
-  ensureFresh(options: {
-    name: string;
-    inputs: string[];
-    stampFile: string;
-    build: () => Promise<void>;
-    check?: () => boolean;
-  }): Promise<boolean>;
-};
+import { ensureFresh } from '../../scripts/fresh';
 
 /**
  * Compiles the playground (TypeScript → playground/dist) once for the whole run: test files boot
