@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import knex from 'knex';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -21,20 +22,27 @@ import { ARTIFACTS_DIR, E2E_TMP, ROOT, removeSqliteFile } from './helpers/server
  *    their value.
  *
  * `strapi develop` writes schema files into the app, so it runs on a copy of the built playground
- * under the repository's ignored .tmp/ (node resolution and the plugin lookup in config/plugins
- * still walk up to this repository).
+ * in the system temp folder, outside this repository: Strapi's CLI looks for a tsconfig.json in
+ * the app and every folder above it, and inside the repository it would find the root solution
+ * config and try to compile the JavaScript copy with it. node_modules is a link to this
+ * repository's, and SEGMENTS_PLUGIN_PATH points config/plugins at the plugin.
  */
 jest.setTimeout(300_000);
 
 const PAGE = 'api::page.page';
 const run = Date.now().toString(36);
-const WORK = path.join(ROOT, '.tmp', `e2e-ctb-${process.pid}`);
+const WORK = path.join(os.tmpdir(), `segments-e2e-ctb-${process.pid}`);
 const APP = path.join(WORK, 'app');
 const DB_FILE = path.join(WORK, 'data.db');
 // Kept for post-mortems; the next run's global setup removes run-<dead pid>.* files.
 const LOG_FILE = path.join(E2E_TMP, `run-${process.pid}.ctb-develop.log`);
 const PAGE_SCHEMA = path.join(APP, 'src', 'api', 'page', 'content-types', 'page', 'schema.json');
-const admin = { email: `ctb-${run}@e2e.test`, password: 'Ctb-e2e-pass-1', firstname: 'Ctb', lastname: 'E2E' };
+const admin = {
+  email: `ctb-${run}@e2e.test`,
+  password: 'Ctb-e2e-pass-1',
+  firstname: 'Ctb',
+  lastname: 'E2E',
+};
 
 let baseUrl = '';
 let strapiPid = 0;
@@ -55,23 +63,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function copyPlayground(): void {
   const source = path.join(ROOT, 'playground');
   const dist = path.join(source, 'dist');
-  for (const needed of ['build/index.html', 'src/index.js', 'src/api/page/content-types/page/schema.json', 'config/plugins.js']) {
+  for (const needed of [
+    'build/index.html',
+    'src/index.js',
+    'src/api/page/content-types/page/schema.json',
+    'config/plugins.js',
+  ]) {
     if (!fs.existsSync(path.join(dist, needed))) {
-      throw new Error(`No ${needed} in ${dist}: global-setup builds the playground (npm run test:e2e).`);
+      throw new Error(
+        `No ${needed} in ${dist}: global-setup builds the playground (npm run test:e2e).`
+      );
     }
   }
   fs.mkdirSync(APP, { recursive: true });
-  for (const file of ['package.json', 'favicon.png']) fs.copyFileSync(path.join(source, file), path.join(APP, file));
+  for (const file of ['package.json', 'favicon.png'])
+    fs.copyFileSync(path.join(source, file), path.join(APP, file));
   fs.cpSync(path.join(source, 'public'), path.join(APP, 'public'), { recursive: true });
   for (const dir of ['config', 'src', 'build']) {
     fs.cpSync(path.join(dist, dir), path.join(APP, dir), { recursive: true });
   }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(APP, 'node_modules'), 'dir');
 }
 
 /** The `strapi` CLI entry point, resolved the way the playground resolves @strapi/strapi. */
 function strapiCli(): string {
-  const manifestPath = require.resolve('@strapi/strapi/package.json', { paths: [path.join(ROOT, 'playground')] });
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { bin: string | Record<string, string> };
+  const manifestPath = require.resolve('@strapi/strapi/package.json', {
+    paths: [path.join(ROOT, 'playground')],
+  });
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+    bin: string | Record<string, string>;
+  };
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.strapi;
   return path.resolve(path.dirname(manifestPath), bin);
 }
@@ -93,7 +114,9 @@ async function waitForHealth(timeoutMs: number): Promise<void> {
     if ((await health()) === 204) return;
     await sleep(500);
   }
-  throw new Error(`strapi develop did not answer /_health within ${timeoutMs / 1000} s\n${logTail}`);
+  throw new Error(
+    `strapi develop did not answer /_health within ${timeoutMs / 1000} s\n${logTail}`
+  );
 }
 
 async function startDevelop(): Promise<void> {
@@ -104,24 +127,29 @@ async function startDevelop(): Promise<void> {
   const cli = strapiCli();
   // --no-watch-admin --no-build-admin: serve the built panel (build/) rather than compile it with
   // vite; autoReload stays on (develop), so a CTB save restarts the server.
-  const child = spawn(process.execPath, [cli, 'develop', '--no-watch-admin', '--no-build-admin', '--no-install-deps'], {
-    cwd: APP,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      BROWSER: 'none',
-      STRAPI_TELEMETRY_DISABLED: 'true',
-      DATABASE_CLIENT: 'sqlite',
-      DATABASE_FILENAME: DB_FILE,
-      ADMIN_LOGIN_RATE_MAX: '100',
-      SEGMENTS_SCHEDULER_ENABLED: 'false',
-      SEGMENTS_DEMO: 'false',
-    },
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, 'develop', '--no-watch-admin', '--no-build-admin', '--no-install-deps'],
+    {
+      cwd: APP,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        BROWSER: 'none',
+        STRAPI_TELEMETRY_DISABLED: 'true',
+        DATABASE_CLIENT: 'sqlite',
+        DATABASE_FILENAME: DB_FILE,
+        ADMIN_LOGIN_RATE_MAX: '100',
+        SEGMENTS_SCHEDULER_ENABLED: 'false',
+        SEGMENTS_DEMO: 'false',
+        SEGMENTS_PLUGIN_PATH: ROOT,
+      },
+    }
+  );
   strapiPid = child.pid ?? 0;
   const collect = (chunk: Buffer) => {
     logTail = (logTail + chunk.toString()).slice(-6000);
@@ -188,15 +216,17 @@ async function shot(name: string): Promise<void> {
   expect(fs.statSync(file).size).toBeGreaterThan(10_000);
 }
 
-type Schema = { pluginOptions?: { segments?: { enabled?: unknown } }; attributes: Record<string, Record<string, unknown>> };
+type Schema = {
+  pluginOptions?: { segments?: { enabled?: unknown } };
+  attributes: Record<string, Record<string, unknown>>;
+};
 const pageSchemaFile = (): Schema => JSON.parse(fs.readFileSync(PAGE_SCHEMA, 'utf8')) as Schema;
 
 /** The Page attributes the running server has (what the Content Manager edits). */
 async function liveAttributes(): Promise<string[]> {
-  const { data } = await api.call<{ data: Array<{ uid: string; attributes: Record<string, unknown> }> }>(
-    'GET',
-    '/content-manager/content-types'
-  );
+  const { data } = await api.call<{
+    data: Array<{ uid: string; attributes: Record<string, unknown> }>;
+  }>('GET', '/content-manager/content-types');
   const model = data.find((m) => m.uid === PAGE);
   if (!model) throw new Error(`${PAGE} is not a content type of the running server`);
   return Object.keys(model.attributes);
@@ -204,10 +234,16 @@ async function liveAttributes(): Promise<string[]> {
 
 /** The pages table's columns and the page tables in the database (what Strapi's schema sync made). */
 async function pageTables(): Promise<{ columns: string[]; tables: string[] }> {
-  const db = knex({ client: 'better-sqlite3', connection: { filename: DB_FILE, options: { readonly: true } } as never, useNullAsDefault: true });
+  const db = knex({
+    client: 'better-sqlite3',
+    connection: { filename: DB_FILE, options: { readonly: true } } as never,
+    useNullAsDefault: true,
+  });
   try {
     const columns = (await db.raw('PRAGMA table_info(pages)')) as Array<{ name: string }>;
-    const tables = (await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'pages%'")) as Array<{ name: string }>;
+    const tables = (await db.raw(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'pages%'"
+    )) as Array<{ name: string }>;
     return { columns: columns.map((c) => c.name), tables: tables.map((t) => t.name) };
   } finally {
     await db.destroy();
@@ -216,7 +252,10 @@ async function pageTables(): Promise<{ columns: string[]; tables: string[] }> {
 
 async function openPageInCtb(): Promise<void> {
   await page.goto(`${baseUrl}/admin/plugins/content-type-builder/content-types/${PAGE}`);
-  await expectVisible(page.getByRole('heading', { name: 'Page', exact: true }), 'the Page content type in the CTB');
+  await expectVisible(
+    page.getByRole('heading', { name: 'Page', exact: true }),
+    'the Page content type in the CTB'
+  );
 }
 
 /** Opens Page → Edit → Advanced settings and returns the plugin's checkbox. */
@@ -235,7 +274,10 @@ async function targetingCheckbox(): Promise<{ dialog: Locator; checkbox: Locator
 async function finishAndSave(dialog: Locator, screenshot: string): Promise<void> {
   await dialog.getByRole('button', { name: 'Finish' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  const saved = page.waitForResponse((r) => r.url().endsWith('/content-type-builder/update-schema'), { timeout: 60_000 });
+  const saved = page.waitForResponse(
+    (r) => r.url().endsWith('/content-type-builder/update-schema'),
+    { timeout: 60_000 }
+  );
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   const response = await saved;
   expect(response.status()).toBe(200);
@@ -244,7 +286,11 @@ async function finishAndSave(dialog: Locator, screenshot: string): Promise<void>
 }
 
 async function createPage(title: string): Promise<string> {
-  const created = await api.call<{ data: { documentId: string } }>('POST', `/content-manager/collection-types/${PAGE}`, { title });
+  const created = await api.call<{ data: { documentId: string } }>(
+    'POST',
+    `/content-manager/collection-types/${PAGE}`,
+    { title }
+  );
   return created.data.documentId;
 }
 
@@ -256,11 +302,21 @@ async function openPageEditView(documentId: string): Promise<void> {
 
 /** Lets the Public role read pages (what a site admin does in Users & Permissions). */
 async function grantPublicPageRead(): Promise<void> {
-  const { roles } = await api.call<{ roles: Array<{ id: number; type: string }> }>('GET', '/users-permissions/roles');
+  const { roles } = await api.call<{ roles: Array<{ id: number; type: string }> }>(
+    'GET',
+    '/users-permissions/roles'
+  );
   const publicRole = roles.find((r) => r.type === 'public');
   if (!publicRole) throw new Error('no public role');
   const { role } = await api.call<{
-    role: { name: string; description: string; permissions: Record<string, { controllers: Record<string, Record<string, { enabled: boolean }>> }> };
+    role: {
+      name: string;
+      description: string;
+      permissions: Record<
+        string,
+        { controllers: Record<string, Record<string, { enabled: boolean }>> }
+      >;
+    };
   }>('GET', `/users-permissions/roles/${publicRole.id}`);
   role.permissions['api::page'].controllers.page.findOne.enabled = true;
   await api.call('PUT', `/users-permissions/roles/${publicRole.id}`, {
@@ -270,9 +326,19 @@ async function grantPublicPageRead(): Promise<void> {
   });
 }
 
-async function identify(id: string, traits: Record<string, unknown>): Promise<Record<string, string>> {
-  const headers = { 'content-type': 'application/json', 'x-segments-anonymous-id': `e2e-ctb-${run}-${id}` };
-  const res = await fetch(`${baseUrl}/api/segments/identify`, { method: 'POST', headers, body: JSON.stringify({ traits }) });
+async function identify(
+  id: string,
+  traits: Record<string, unknown>
+): Promise<Record<string, string>> {
+  const headers = {
+    'content-type': 'application/json',
+    'x-segments-anonymous-id': `e2e-ctb-${run}-${id}`,
+  };
+  const res = await fetch(`${baseUrl}/api/segments/identify`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ traits }),
+  });
   if (!res.ok) throw new Error(`identify ${id}: ${res.status} ${await res.text()}`);
   return headers;
 }
@@ -283,7 +349,9 @@ beforeAll(async () => {
   removeSqliteFile(DB_FILE);
   const started = Date.now();
   await startDevelop();
-  process.stdout.write(`[e2e ctb] strapi develop up at ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `[e2e ctb] strapi develop up at ${baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`
+  );
   // A fresh database has no admin: register the first one (what the admin's welcome form does).
   const res = await fetch(`${baseUrl}/admin/register-admin`, {
     method: 'POST',
@@ -322,7 +390,9 @@ test('the CTB targeting checkbox injects the targeting fields on save and remove
   expect(enabled.pluginOptions?.segments?.enabled).toBe(true);
   expect(Object.keys(enabled.attributes)).not.toContain('segmentsTargets');
   expect(Object.keys(enabled.attributes)).not.toContain('segmentsPriority');
-  expect(await liveAttributes()).toEqual(expect.arrayContaining(['segmentsTargets', 'segmentsPriority']));
+  expect(await liveAttributes()).toEqual(
+    expect.arrayContaining(['segmentsTargets', 'segmentsPriority'])
+  );
   // The database got the priority column and a join table to segments.
   const withTargeting = await pageTables();
   expect(withTargeting.columns).toContain('segments_priority');
@@ -333,7 +403,10 @@ test('the CTB targeting checkbox injects the targeting fields on save and remove
   await openPageEditView(documentId);
   const panel = page.getByTestId('targeting-panel');
   await expectVisible(panel, 'the targeting side panel');
-  await expectVisible(panel.getByRole('combobox', { name: 'Target segments' }), 'the Target segments select');
+  await expectVisible(
+    panel.getByRole('combobox', { name: 'Target segments' }),
+    'the Target segments select'
+  );
   await shot('ctb-targeting-cm-panel.png');
 
   // Untick: the CTB sends the schema without the injected fields, and they are gone after restart.
@@ -375,7 +448,9 @@ test('a Personalised value field added in the CTB gives two segments two values 
   await dialog.getByRole('button', { name: /Personalised value/ }).click();
   await dialog.getByRole('textbox', { name: 'Name' }).fill(field);
   // The field's own option: the kind of value, Short text by default.
-  await expect(dialog.getByRole('combobox', { name: 'Kind of value' }).textContent()).resolves.toContain('Short text');
+  await expect(
+    dialog.getByRole('combobox', { name: 'Kind of value' }).textContent()
+  ).resolves.toContain('Short text');
   await shot('ctb-custom-field-dialog.png');
   await finishAndSave(dialog, 'ctb-custom-field-saving.png');
 
