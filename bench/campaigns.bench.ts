@@ -116,7 +116,7 @@ export async function run(): Promise<BenchResult[]> {
     await strapi.documents('plugin::segments.segment').create({ data: { name: group, key: group, rule: { group } } as never });
     const docs = strapi.documents('plugin::segments.campaign');
     const c = await docs.create({ data: { name: group, segmentKey: group, variants: [variant] } as never });
-    await docs.update({ documentId: c.documentId, data: { status: 'scheduled' } as never });
+    await docs.update({ documentId: c.documentId, data: { state: 'scheduled' } as never });
     const before = sink.count();
     const started = performance.now();
     const now = Date.now() + 1000;

@@ -304,7 +304,7 @@ async function seedCampaigns(strapi: Core.Strapi, report: SeedReport, log: (m: s
     if (found) return;
     try {
       const doc = (await campaigns.create({ data: { name, ...data } } as never)) as { documentId: string };
-      if (schedule) await campaigns.update({ documentId: doc.documentId, data: { status: 'scheduled' } } as never);
+      if (schedule) await campaigns.update({ documentId: doc.documentId, data: { state: 'scheduled' } } as never);
       report.created.push(`campaign ${name}`);
     } catch (error) {
       const details = (error as { details?: unknown }).details;

@@ -8,9 +8,12 @@ import {
 } from './personalization/enforce';
 import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 import { registerCampaignWriteGuard } from './campaigns/document-guard';
+import { campaignStateMigration } from './campaigns/state-migration';
 import { personalisedContentTypes, registerFieldVariants, registerFieldVariantsGraphql } from './field-variants/strapi';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // Runs before Strapi's schema sync, which would otherwise drop the renamed column's values.
+  strapi.db.migrations.providers.internal.register(campaignStateMigration);
   registerSegmentWriteGuard(strapi);
   registerCampaignWriteGuard(strapi);
   injectTargetingFields(strapi);

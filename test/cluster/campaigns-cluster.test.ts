@@ -86,7 +86,7 @@ describe('campaign delivery across three Strapi processes', () => {
     const created = await docs.create({
       data: { name, segmentKey: 'everyone', variants: [{ name: 'A', subject: `${name} for {{ profile.id }}`, html: '<p>Hi</p>' }] } as never,
     });
-    await docs.update({ documentId: created.documentId, data: { status: 'scheduled' } as never });
+    await docs.update({ documentId: created.documentId, data: { state: 'scheduled' } as never });
     return created.documentId;
   };
 

@@ -224,18 +224,18 @@ test('an editor composes a campaign, previews it for a profile, sends a test tha
   await dialog.getByRole('button', { name: 'Go back' }).click();
   await dialog.waitFor({ state: 'hidden' });
   expect(
-    (await api.call<{ data: { status: string } }>('GET', `/segments/campaigns/${campaignId}`)).data
-      .status
+    (await api.call<{ data: { state: string } }>('GET', `/segments/campaigns/${campaignId}`)).data
+      .state
   ).toBe('draft');
   await page.getByRole('button', { name: 'Schedule' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, schedule' }).click();
   await expectText(page.getByTestId('campaign-status'), 'Scheduled', 'the status after scheduling');
-  const scheduled = await api.call<{ data: { status: string; scheduledAt: string | null } }>(
+  const scheduled = await api.call<{ data: { state: string; scheduledAt: string | null } }>(
     'GET',
     `/segments/campaigns/${campaignId}`
   );
   // The planner (every minute) may already have started the run.
-  expect(['scheduled', 'sending', 'sent']).toContain(scheduled.data.status);
+  expect(['scheduled', 'sending', 'sent']).toContain(scheduled.data.state);
   expect(scheduled.data.scheduledAt).not.toBeNull();
   await expectVisible(
     page.getByRole('button', { name: 'Pause' }),
@@ -311,9 +311,9 @@ test('an editor without campaign permissions can neither see nor call campaign a
   // The control: the same session may still use what its role grants.
   expect(await limited.status('GET', '/segments/segments')).toBe(200);
   // Nothing changed: the campaign is still there and not cancelled.
-  const after = await api.call<{ data: { status: string } }>(
+  const after = await api.call<{ data: { state: string } }>(
     'GET',
     `/segments/campaigns/${campaignId}`
   );
-  expect(after.data.status).not.toBe('cancelled');
+  expect(after.data.state).not.toBe('cancelled');
 });

@@ -251,7 +251,7 @@ describe('intelligent timing and triggered campaigns (real SMTP)', () => {
       await event(203, 'cart_abandoned', V0, { total: 10 }); // condition not met
       await event(204, 'cart_abandoned', V0, { total: 80 }); // not in the campaign's segment
       expect(await service().plan(V0 + 60_000)).toMatchObject({ triggered: 3, triggerQueued: 0 });
-      expect((await app().strapi.db.query('plugin::segments.campaign').findOne({ where: { documentId: cart } })).status).toBe('sending');
+      expect((await app().strapi.db.query('plugin::segments.campaign').findOne({ where: { documentId: cart } })).state).toBe('sending');
       expect(await dispatchAt(V0 + 60_000)).toEqual([]);
 
       await event(202, 'purchase', V0 + 30 * 60_000); // exit: 202's pending send is cancelled

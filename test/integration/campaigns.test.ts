@@ -63,7 +63,7 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
   const schedule = async (id: string) => {
     const res = await admin('post', `/campaigns/${id}/schedule`);
     expect(res.status).toBe(200);
-    expect(res.body.data.status).toBe('scheduled');
+    expect(res.body.data.state).toBe('scheduled');
   };
   const deliveries = async (campaignId: string) =>
     (await app().knex(TABLES.deliveries).where('campaign_id', campaignId).orderBy('profile_id')).map((r) => ({
@@ -76,8 +76,8 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       error: r.error as string | null,
       messageId: r.message_id as string | null,
     }));
-  const status = async (id: string) =>
-    (await app().strapi.db.query('plugin::segments.campaign').findOne({ where: { documentId: id } })).status;
+  const state = async (id: string) =>
+    (await app().strapi.db.query('plugin::segments.campaign').findOne({ where: { documentId: id } })).state;
   /** A header's raw value (mailparser folds List-* headers into one structured `list` entry). */
   const header = (mail: ParsedMail, name: string) => {
     const line = mail.headerLines.find((h) => h.key === name);
@@ -110,7 +110,7 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       await schedule(id);
       const planned = await service().plan(Date.now() + 1000);
       expect(planned).toMatchObject({ created: 1, materialised: 1 });
-      expect(await status(id)).toBe('sending');
+      expect(await state(id)).toBe('sending');
       expect((await deliveries(id)).map((d) => [d.profileId, d.status])).toEqual([
         [1, 'queued'],
         [2, 'queued'],
@@ -124,7 +124,7 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       expect(sink.received.map((m) => m.to[0]).sort()).toEqual(['p1@example.test', 'p2@example.test', 'p3@example.test']);
       expect((await deliveries(id)).every((d) => d.status === 'sent' && d.attempts === 1 && d.messageId)).toBe(true);
       await service().plan(Date.now() + 3000);
-      expect(await status(id)).toBe('sent');
+      expect(await state(id)).toBe('sent');
     });
 
     it('renders escaped traits, tracked links, the pixel, a visible unsubscribe link and RFC 8058 headers', async () => {
@@ -283,10 +283,10 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       expect(await step('2026-03-28T13:00:30Z')).toEqual(['p2001@example.test']);
       expect(await step('2026-03-29T00:00:30Z')).toEqual(['p2001@example.test', 'p2003@example.test']);
       expect(await step('2026-03-29T07:00:30Z')).toEqual(['p2001@example.test', 'p2002@example.test', 'p2003@example.test']);
-      expect(await status(id)).toBe('sending');
+      expect(await state(id)).toBe('sending');
       expect(await step('2026-03-29T08:00:00Z')).toEqual(['p2001@example.test', 'p2002@example.test', 'p2003@example.test', 'p2004@example.test']);
       await service().plan(Date.parse('2026-03-29T08:01:00Z'));
-      expect(await status(id)).toBe('sent');
+      expect(await state(id)).toBe('sent');
     });
 
     it('moves sends out of each recipient’s quiet hours', async () => {
@@ -385,21 +385,21 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       const id = await createCampaign({ name: 'Pause', segmentKey: 'pause', variants: [variant('P')] });
       await schedule(id);
       await service().plan(Date.now() + 1000);
-      expect((await admin('post', `/campaigns/${id}/pause`)).body.data.status).toBe('paused');
+      expect((await admin('post', `/campaigns/${id}/pause`)).body.data.state).toBe('paused');
       expect(await service().dispatch(Date.now() + 1000)).toMatchObject({ claimed: 0 });
       const resumed = await admin('post', `/campaigns/${id}/resume`);
-      expect(resumed.body.data.status).toBe('sending');
+      expect(resumed.body.data.state).toBe('sending');
       expect(await service().dispatch(Date.now() + 1000, { maxBatches: 1 })).toMatchObject({ claimed: 6, sent: 6 });
 
       const other = await createCampaign({ name: 'Cancel', segmentKey: 'pause', variants: [variant('C')] });
       await schedule(other);
       await service().plan(Date.now() + 1000);
-      expect((await admin('post', `/campaigns/${other}/cancel`)).body.data.status).toBe('cancelled');
+      expect((await admin('post', `/campaigns/${other}/cancel`)).body.data.state).toBe('cancelled');
       expect(await service().dispatch(Date.now() + 1000)).toMatchObject({ claimed: 0 });
       expect(new Set((await deliveries(other)).map((d) => d.status))).toEqual(new Set(['cancelled']));
       const again = await admin('post', `/campaigns/${other}/resume`);
       expect(again.status).toBe(400);
-      expect(again.body.error.details.errors[0].path).toBe('status');
+      expect(again.body.error.details.errors[0].path).toBe('state');
     });
   });
 
@@ -421,7 +421,7 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       expect(await service().plan(t1)).toMatchObject({ created: 0 }); // same fire: no second run
       await service().dispatch(t1);
       await service().plan(t1 + 1000);
-      expect(await status(id)).toBe('scheduled');
+      expect(await state(id)).toBe('scheduled');
       expect(await service().plan(t1 + 61_000)).toMatchObject({ created: 1, materialised: 1 });
       await service().dispatch(t1 + 61_000);
       const runs = await app().knex(TABLES.campaignRuns).where('campaign_id', id).orderBy('due_at');
@@ -493,14 +493,15 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       expect(res.body.data).toHaveLength(1);
       expect(res.body.data[0]).toMatchObject({ profileId: 6001, status: 'queued', attempts: 0 });
       expect(res.body.meta.pagination).toMatchObject({ page: 1, pageSize: 10, total: 1 });
-      expect((await admin('get', `/campaigns/${id}`)).body.data.status).toBe('sending');
+      expect((await admin('get', `/campaigns/${id}`)).body.data.state).toBe('sending');
       expect((await admin('get', '/campaigns')).body.data.length).toBeGreaterThan(5);
     });
 
     const badInputs: Array<[string, 'get' | 'post' | 'put', string | (() => string), unknown, string]> = [
       ['create without fields', 'post', '/campaigns', { data: {} }, 'name'],
       ['create with an unknown field', 'post', '/campaigns', { data: { nam: 'x' } }, 'nam'],
-      ['create with a status', 'post', '/campaigns', { data: { status: 'sent' } }, 'status'],
+      ['create with a state', 'post', '/campaigns', { data: { state: 'sent' } }, 'state'],
+      ['create with the old status field', 'post', '/campaigns', { data: { status: 'sent' } }, 'status'],
       ['create with a non-object', 'post', '/campaigns', { data: [1] }, 'data'],
       ['broken Liquid', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [{ name: 'A', subject: 's', html: '{% if %}' }] } }, 'variants.0.html'],
       ['no variants', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [] } }, 'variants'],
@@ -515,8 +516,8 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       ['bad holdout', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], holdoutPercent: 100 } }, 'holdoutPercent'],
       ['bad frequency cap', 'post', '/campaigns', { data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], frequencyCap: { max: 0, periodHours: 24 } } }, 'frequencyCap.max'],
       ['editing a sending campaign', 'put', () => `/campaigns/${id}`, { data: { name: 'renamed' } }, 'name'],
-      ['status through PUT', 'put', () => `/campaigns/${id}`, { data: { status: 'sent' } }, 'status'],
-      ['scheduling a sending campaign', 'post', () => `/campaigns/${id}/schedule`, {}, 'status'],
+      ['state through PUT', 'put', () => `/campaigns/${id}`, { data: { state: 'sent' } }, 'state'],
+      ['scheduling a sending campaign', 'post', () => `/campaigns/${id}/schedule`, {}, 'state'],
       ['preview of an unknown profile', 'post', () => `/campaigns/${id}/preview`, { profileId: 999999 }, 'profileId'],
       ['preview of an unknown variant', 'post', () => `/campaigns/${id}/preview`, { variant: 'Z' }, 'variant'],
       ['preview with an unknown field', 'post', () => `/campaigns/${id}/preview`, { profile: 1 }, 'profile'],
@@ -545,13 +546,13 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       expect((await admin('post', `/campaigns/${id}/test`, manager).send({ to: 'a@b.test' })).status).toBe(403);
     });
 
-    it('guards the status machine on every write path, including the document service', async () => {
+    it('guards the state machine on every write path, including the document service', async () => {
       await expect(
-        app().strapi.documents('plugin::segments.campaign').update({ documentId: id, data: { status: 'sent' } as never })
-      ).rejects.toThrow(/status: cannot go from paused to sent/);
+        app().strapi.documents('plugin::segments.campaign').update({ documentId: id, data: { state: 'sent' } as never })
+      ).rejects.toThrow(/state: cannot go from paused to sent/);
       await expect(
-        app().strapi.documents('plugin::segments.campaign').create({ data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], status: 'sending' } as never })
-      ).rejects.toThrow(/status: a new campaign starts as draft/);
+        app().strapi.documents('plugin::segments.campaign').create({ data: { name: 'x', segmentKey: 'adm', variants: [variant('A')], state: 'sending' } as never })
+      ).rejects.toThrow(/state: a new campaign starts as draft/);
     });
   });
 });

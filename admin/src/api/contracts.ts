@@ -128,9 +128,9 @@ export interface SmtpCheckResult {
   port?: number;
 }
 
-export type { CampaignStatus } from '../../../server/src/campaigns/status';
+export type { CampaignState } from '../../../server/src/campaigns/state';
 export type { CampaignListMetrics } from '../../../server/src/campaigns/list-metrics';
-import type { CampaignStatus } from '../../../server/src/campaigns/status';
+import type { CampaignState } from '../../../server/src/campaigns/state';
 import type { CampaignListMetrics } from '../../../server/src/campaigns/list-metrics';
 
 export interface CampaignVariant {
@@ -171,7 +171,8 @@ export interface CampaignInput extends CampaignTriggerFields {
 /** GET /campaigns (with metrics), GET /campaigns/:documentId. */
 export interface Campaign extends CampaignInput {
   documentId: string;
-  status: CampaignStatus;
+  /** The lifecycle (the answers also carry it as the deprecated `status`, not read here). */
+  state: CampaignState;
   scheduledAt: string | null;
   createdAt: string;
   updatedAt: string;

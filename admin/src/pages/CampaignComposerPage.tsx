@@ -14,14 +14,14 @@ import { VariantsSection } from '../campaigns/composer/VariantsSection';
 import { PluginPage } from '../components/PluginPage';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
-import { scheduleSummary, StatusBadge } from './CampaignsListPage';
+import { scheduleSummary, StateBadge } from './CampaignsListPage';
 
 /** The campaign composer: one section per part of a campaign, the live preview beside them. */
 const CampaignComposerPage = () => {
   const t = useT();
   const { documentId } = useParams<{ documentId: string }>();
   const composer = useComposer(documentId);
-  const { campaign, form, set, errorFor, status, editable, canManage, canSend, segments } =
+  const { campaign, form, set, errorFor, state, editable, canManage, canSend, segments } =
     composer;
 
   if (composer.permissionsLoading) return <Page.Loading />;
@@ -45,7 +45,7 @@ const CampaignComposerPage = () => {
         subtitle={
           documentId ? (
             <Flex gap={2}>
-              <StatusBadge status={status} />
+              <StateBadge state={state} />
               <Typography textColor="neutral600">
                 {scheduleSummary(t, campaign as Campaign)}
               </Typography>
@@ -70,7 +70,7 @@ const CampaignComposerPage = () => {
           documentId && campaign ? (
             <CampaignActions
               campaign={campaign}
-              status={status}
+              state={state}
               form={form}
               body={composer.body}
               busy={composer.busy}

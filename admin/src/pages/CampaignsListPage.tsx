@@ -18,14 +18,14 @@ import { Layouts, Page } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { useSegmentsApi } from '../api/client';
-import type { Campaign, CampaignStatus } from '../api/contracts';
+import type { Campaign, CampaignState } from '../api/contracts';
 import { PluginPage } from '../components/PluginPage';
 import { PERMISSIONS } from '../permissions';
 import { useCan } from '../utils/useCan';
 import { useT, type T } from '../utils/useT';
 import { formatDateTime } from './SegmentsListPage';
 
-const STATUS_COLORS: Record<CampaignStatus, { text: string; bg: string }> = {
+const STATE_COLORS: Record<CampaignState, { text: string; bg: string }> = {
   draft: { text: 'neutral700', bg: 'neutral150' },
   scheduled: { text: 'primary600', bg: 'primary100' },
   sending: { text: 'warning600', bg: 'warning100' },
@@ -34,7 +34,7 @@ const STATUS_COLORS: Record<CampaignStatus, { text: string; bg: string }> = {
   cancelled: { text: 'danger600', bg: 'danger100' },
 };
 
-export const statusLabel = (t: T, status: CampaignStatus) =>
+export const stateLabel = (t: T, state: CampaignState) =>
   ({
     draft: t('campaigns.status.draft', 'Draft'),
     scheduled: t('campaigns.status.scheduled', 'Scheduled'),
@@ -42,14 +42,14 @@ export const statusLabel = (t: T, status: CampaignStatus) =>
     sent: t('campaigns.status.sent', 'Sent'),
     paused: t('campaigns.status.paused', 'Paused'),
     cancelled: t('campaigns.status.cancelled', 'Cancelled'),
-  })[status];
+  })[state];
 
-export const StatusBadge = ({ status }: { status: CampaignStatus }) => {
+export const StateBadge = ({ state }: { state: CampaignState }) => {
   const t = useT();
-  const c = STATUS_COLORS[status];
+  const c = STATE_COLORS[state];
   return (
     <Badge textColor={c.text} backgroundColor={c.bg} data-testid="campaign-status">
-      {statusLabel(t, status)}
+      {stateLabel(t, state)}
     </Badge>
   );
 };
@@ -162,7 +162,7 @@ const CampaignsListPage = () => {
                       <Typography style={{ fontFamily: 'monospace' }}>{c.segmentKey}</Typography>
                     </Td>
                     <Td>
-                      <StatusBadge status={c.status} />
+                      <StateBadge state={c.state} />
                     </Td>
                     <Td>
                       <Typography>{scheduleSummary(t, c)}</Typography>
@@ -192,7 +192,7 @@ const CampaignsListPage = () => {
                     </Td>
                     <Td>
                       {/* The report page (campaigns/:documentId/report) is another helper's. */}
-                      {c.status !== 'draft' && (
+                      {c.state !== 'draft' && (
                         <Flex justifyContent="flex-end">
                           <LinkButton
                             tag={RouterLink}

@@ -5,30 +5,57 @@ import type { FieldError } from '../contracts';
 import { CONTENT_FIELDS } from './document-guard';
 import { CAMPAIGN_UID } from '../store/uids';
 import type { CampaignDefinition } from './definition';
-import type { CampaignStatus } from './status';
+import type { CampaignState } from './state';
 import { campaignListMetrics } from './list-metrics';
 import { checkDraftRender } from './draft-render';
 import { TemplateFieldError } from './render';
 import { getService } from '../shell/get-service';
 import { replyError } from '../shell/http';
 
-/** Fields an editor writes through the admin API (status only through the actions below). */
+/** Fields an editor writes through the admin API (`state` only through the actions below). */
 const WRITABLE: readonly string[] = CONTENT_FIELDS;
-const DELIVERY_STATUSES = ['pending', 'queued', 'sending', 'sent', 'failed', 'skipped', 'holdout', 'cancelled'];
+const DELIVERY_STATUSES = [
+  'pending',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'skipped',
+  'holdout',
+  'cancelled',
+];
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+/**
+ * Admin API answers carry the lifecycle as `state` and, until 1.0, also as the deprecated
+ * read-only `status` it was called before 0.2 (see CHANGELOG.md), so existing callers keep working.
+ */
+function withStatusAlias<T>(doc: T): T {
+  if (!doc || typeof doc !== 'object' || !('state' in (doc as object))) return doc;
+  return { ...(doc as object), status: (doc as unknown as { state: unknown }).state } as T;
+}
 
 const bodyOf = (ctx: Context): unknown => (ctx.request as unknown as { body?: unknown }).body;
 
-function intParam(value: unknown, name: string, fallback: number, max: number): number | FieldError {
+function intParam(
+  value: unknown,
+  name: string,
+  fallback: number,
+  max: number
+): number | FieldError {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) return { path: name, message: `${name} must be an integer from 1 to ${max}` };
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    return { path: name, message: `${name} must be an integer from 1 to ${max}` };
   return n;
 }
 
 /** Fields of a create/update body (`{ data: {...} }` or the fields themselves), unknown keys refused. */
 function fieldsOf(body: unknown): { data: Record<string, unknown> } | { errors: FieldError[] } {
-  const raw = body && typeof body === 'object' && 'data' in (body as object) ? (body as { data: unknown }).data : body;
+  const raw =
+    body && typeof body === 'object' && 'data' in (body as object)
+      ? (body as { data: unknown }).data
+      : body;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { errors: [{ path: 'data', message: 'expected an object of campaign fields' }] };
   }
@@ -37,7 +64,10 @@ function fieldsOf(body: unknown): { data: Record<string, unknown> } | { errors: 
     return {
       errors: unknown.map((k) => ({
         path: k,
-        message: k === 'status' ? 'change the status with /schedule, /pause, /resume or /cancel' : 'unknown field',
+        message:
+          k === 'state' || k === 'status'
+            ? 'change the state with /schedule, /pause, /resume or /cancel'
+            : 'unknown field',
       })),
     };
   }
@@ -51,7 +81,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Runs a document write; a guard refusal becomes a 400 naming the fields. */
   const guarded = async (ctx: Context, write: () => Promise<unknown>) => {
     try {
-      ctx.body = { data: await write() };
+      ctx.body = { data: withStatusAlias(await write()) };
     } catch (error) {
       if (error instanceof errors.ValidationError) {
         const details = (error.details ?? {}) as { errors?: FieldError[] };
@@ -62,7 +92,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const notFound = (ctx: Context) =>
-    replyError(ctx, 404, 'campaign not found', [{ path: 'documentId', message: 'no such campaign' }]);
+    replyError(ctx, 404, 'campaign not found', [
+      { path: 'documentId', message: 'no such campaign' },
+    ]);
 
   const load = async (ctx: Context): Promise<CampaignDefinition | null> => {
     const c = await service().definition(String(ctx.params.documentId));
@@ -70,28 +102,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return c;
   };
 
-  const setStatus = async (ctx: Context, to: (c: CampaignDefinition) => Promise<CampaignStatus> | CampaignStatus) => {
+  const setState = async (
+    ctx: Context,
+    to: (c: CampaignDefinition) => Promise<CampaignState> | CampaignState
+  ) => {
     const c = await load(ctx);
     if (!c) return;
-    const status = await to(c);
-    return guarded(ctx, () => documents().update({ documentId: c.documentId, data: { status } as never }));
+    const state = await to(c);
+    return guarded(ctx, () =>
+      documents().update({ documentId: c.documentId, data: { state } as never })
+    );
   };
 
   /** `{ variant?, profileId? }` of preview and test: variant by name or index. */
-  const variantAndProfile = async (c: CampaignDefinition, body: Record<string, unknown>, problems: FieldError[]) => {
+  const variantAndProfile = async (
+    c: CampaignDefinition,
+    body: Record<string, unknown>,
+    problems: FieldError[]
+  ) => {
     let variantIndex = 0;
     if (body.variant !== undefined) {
       variantIndex =
-        typeof body.variant === 'number' ? body.variant : c.variants.findIndex((v) => v.name === body.variant);
-      if (!Number.isInteger(variantIndex) || variantIndex < 0 || variantIndex >= c.variants.length) {
-        problems.push({ path: 'variant', message: `no such variant (have: ${c.variants.map((v) => v.name).join(', ')})` });
+        typeof body.variant === 'number'
+          ? body.variant
+          : c.variants.findIndex((v) => v.name === body.variant);
+      if (
+        !Number.isInteger(variantIndex) ||
+        variantIndex < 0 ||
+        variantIndex >= c.variants.length
+      ) {
+        problems.push({
+          path: 'variant',
+          message: `no such variant (have: ${c.variants.map((v) => v.name).join(', ')})`,
+        });
       }
     }
     let profileId: number | null = null;
     if (body.profileId !== undefined && body.profileId !== null) {
       const n = Number(body.profileId);
-      if (!Number.isSafeInteger(n) || n < 1) problems.push({ path: 'profileId', message: 'must be a positive integer' });
-      else if (!(await service().profileExists(n))) problems.push({ path: 'profileId', message: 'no such profile' });
+      if (!Number.isSafeInteger(n) || n < 1)
+        problems.push({ path: 'profileId', message: 'must be a positive integer' });
+      else if (!(await service().profileExists(n)))
+        problems.push({ path: 'profileId', message: 'no such profile' });
       else profileId = n;
     }
     return { variantIndex, profileId };
@@ -100,12 +152,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const objectBody = (ctx: Context, allowed: string[]): Record<string, unknown> | null => {
     const body = bodyOf(ctx) ?? {};
     if (typeof body !== 'object' || Array.isArray(body)) {
-      replyError(ctx, 400, 'expected a JSON object', [{ path: '(root)', message: 'expected a JSON object' }]);
+      replyError(ctx, 400, 'expected a JSON object', [
+        { path: '(root)', message: 'expected a JSON object' },
+      ]);
       return null;
     }
     const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
     if (unknown.length) {
-      replyError(ctx, 400, `unknown field ${unknown[0]}`, unknown.map((k) => ({ path: k, message: 'unknown field' })));
+      replyError(
+        ctx,
+        400,
+        `unknown field ${unknown[0]}`,
+        unknown.map((k) => ({ path: k, message: 'unknown field' }))
+      );
       return null;
     }
     return body as Record<string, unknown>;
@@ -118,7 +177,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     } catch (error) {
       if (!(error instanceof TemplateFieldError)) throw error;
       const path = `${prefix}.${error.field}`;
-      replyError(ctx, 400, `${path}: Liquid: ${error.detail}`, [{ path, message: `Liquid: ${error.detail}` }]);
+      replyError(ctx, 400, `${path}: Liquid: ${error.detail}`, [
+        { path, message: `Liquid: ${error.detail}` },
+      ]);
     }
   };
 
@@ -129,14 +190,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const problems = [page, pageSize].filter((p): p is FieldError => typeof p === 'object');
       if (problems.length) return replyError(ctx, 400, problems[0].message, problems);
       const [rows, total] = await Promise.all([
-        documents().findMany({ sort: 'createdAt:desc', limit: pageSize as number, start: ((page as number) - 1) * (pageSize as number) } as never),
+        documents().findMany({
+          sort: 'createdAt:desc',
+          limit: pageSize as number,
+          start: ((page as number) - 1) * (pageSize as number),
+        } as never),
         documents().count({} as never),
       ]);
       // Key metrics per row for the list (delivery counts, opens, clicks): two grouped queries.
       const list = rows as Array<Record<string, unknown> & { documentId: string }>;
-      const metrics = await campaignListMetrics(strapi.db.connection, list.map((r) => r.documentId));
+      const metrics = await campaignListMetrics(
+        strapi.db.connection,
+        list.map((r) => r.documentId)
+      );
       ctx.body = {
-        data: list.map((r) => ({ ...r, metrics: metrics.get(r.documentId) })),
+        data: list.map((r) => ({ ...withStatusAlias(r), metrics: metrics.get(r.documentId) })),
         meta: { pagination: { page, pageSize, total } },
       };
     },
@@ -144,36 +212,63 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async findOne(ctx: Context) {
       const doc = await documents().findOne({ documentId: String(ctx.params.documentId) } as never);
       if (!doc) return notFound(ctx);
-      ctx.body = { data: doc };
+      ctx.body = { data: withStatusAlias(doc) };
     },
 
     async create(ctx: Context) {
       const fields = fieldsOf(bodyOf(ctx));
-      if ('errors' in fields) return replyError(ctx, 400, `Invalid campaign: ${fields.errors[0].path}: ${fields.errors[0].message}`, fields.errors);
+      if ('errors' in fields)
+        return replyError(
+          ctx,
+          400,
+          `Invalid campaign: ${fields.errors[0].path}: ${fields.errors[0].message}`,
+          fields.errors
+        );
       return guarded(ctx, () => documents().create({ data: fields.data as never }));
     },
 
     async update(ctx: Context) {
       const fields = fieldsOf(bodyOf(ctx));
-      if ('errors' in fields) return replyError(ctx, 400, `Invalid campaign: ${fields.errors[0].path}: ${fields.errors[0].message}`, fields.errors);
+      if ('errors' in fields)
+        return replyError(
+          ctx,
+          400,
+          `Invalid campaign: ${fields.errors[0].path}: ${fields.errors[0].message}`,
+          fields.errors
+        );
       if (!(await service().definition(String(ctx.params.documentId)))) {
-        const exists = await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: String(ctx.params.documentId) } });
+        const exists = await strapi.db
+          .query(CAMPAIGN_UID)
+          .findOne({ where: { documentId: String(ctx.params.documentId) } });
         if (!exists) return notFound(ctx);
       }
-      return guarded(ctx, () => documents().update({ documentId: String(ctx.params.documentId), data: fields.data as never }));
+      return guarded(ctx, () =>
+        documents().update({
+          documentId: String(ctx.params.documentId),
+          data: fields.data as never,
+        })
+      );
     },
 
     async delete(ctx: Context) {
-      const exists = await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: String(ctx.params.documentId) } });
+      const exists = await strapi.db
+        .query(CAMPAIGN_UID)
+        .findOne({ where: { documentId: String(ctx.params.documentId) } });
       if (!exists) return notFound(ctx);
       return guarded(ctx, () => documents().delete({ documentId: String(ctx.params.documentId) }));
     },
 
-    schedule: (ctx: Context) => setStatus(ctx, () => 'scheduled'),
-    pause: (ctx: Context) => setStatus(ctx, () => 'paused'),
-    cancel: (ctx: Context) => setStatus(ctx, () => 'cancelled'),
+    schedule: (ctx: Context) => setState(ctx, () => 'scheduled'),
+    pause: (ctx: Context) => setState(ctx, () => 'paused'),
+    cancel: (ctx: Context) => setState(ctx, () => 'cancelled'),
     resume: (ctx: Context) =>
-      setStatus(ctx, async (c) => (c.status === 'paused' && (await service().hasUnfinishedRun(c.documentId)) ? 'sending' : c.status === 'paused' ? 'scheduled' : 'sending')),
+      setState(ctx, async (c) =>
+        c.state === 'paused' && (await service().hasUnfinishedRun(c.documentId))
+          ? 'sending'
+          : c.state === 'paused'
+            ? 'scheduled'
+            : 'sending'
+      ),
 
     /** POST /campaigns/:documentId/preview `{ profileId?, variant? }` */
     async preview(ctx: Context) {
@@ -183,8 +278,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!c) return;
       const problems: FieldError[] = [];
       const { variantIndex, profileId } = await variantAndProfile(c, body, problems);
-      if (problems.length) return replyError(ctx, 400, `${problems[0].path}: ${problems[0].message}`, problems);
-      await rendered(ctx, `variants.${variantIndex}`, () => service().preview(c, variantIndex, profileId));
+      if (problems.length)
+        return replyError(ctx, 400, `${problems[0].path}: ${problems[0].message}`, problems);
+      await rendered(ctx, `variants.${variantIndex}`, () =>
+        service().preview(c, variantIndex, profileId)
+      );
     },
 
     /**
@@ -204,11 +302,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const saved = await strapi.db
           .query(CAMPAIGN_UID)
           .findOne({ where: { documentId: draft.documentId }, select: ['name'] });
-        if (!saved) return replyError(ctx, 404, 'campaign not found', [{ path: 'documentId', message: 'no such campaign' }]);
+        if (!saved)
+          return replyError(ctx, 404, 'campaign not found', [
+            { path: 'documentId', message: 'no such campaign' },
+          ]);
         name ||= String(saved.name ?? '');
       }
       if (draft.profileId !== null && !(await service().profileExists(draft.profileId))) {
-        return replyError(ctx, 404, 'profileId: no such profile', [{ path: 'profileId', message: 'no such profile' }]);
+        return replyError(ctx, 404, 'profileId: no such profile', [
+          { path: 'profileId', message: 'no such profile' },
+        ]);
       }
       const campaign = { documentId: draft.documentId ?? '', name, variants: [draft.variant] };
       await rendered(ctx, 'variant', () => service().preview(campaign, 0, draft.profileId));
@@ -225,12 +328,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         problems.push({ path: 'to', message: 'must be an e-mail address' });
       }
       const { variantIndex, profileId } = await variantAndProfile(c, body, problems);
-      if (problems.length) return replyError(ctx, 400, `${problems[0].path}: ${problems[0].message}`, problems);
+      if (problems.length)
+        return replyError(ctx, 400, `${problems[0].path}: ${problems[0].message}`, problems);
       try {
-        ctx.body = { data: await service().sendTest(c, variantIndex, profileId, body.to as string) };
+        ctx.body = {
+          data: await service().sendTest(c, variantIndex, profileId, body.to as string),
+        };
       } catch (error) {
         ctx.status = 502;
-        ctx.body = { data: null, error: { status: 502, name: 'BadGatewayError', message: String((error as Error).message), details: {} } };
+        ctx.body = {
+          data: null,
+          error: {
+            status: 502,
+            name: 'BadGatewayError',
+            message: String((error as Error).message),
+            details: {},
+          },
+        };
       }
     },
 
@@ -241,15 +355,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const problems = [page, pageSize].filter((p): p is FieldError => typeof p === 'object');
       const status = ctx.query.status === undefined ? null : String(ctx.query.status);
       if (status !== null && !DELIVERY_STATUSES.includes(status)) {
-        problems.push({ path: 'status', message: `must be one of ${DELIVERY_STATUSES.join(', ')}` });
+        problems.push({
+          path: 'status',
+          message: `must be one of ${DELIVERY_STATUSES.join(', ')}`,
+        });
       }
       if (problems.length) return replyError(ctx, 400, problems[0].message, problems);
-      const exists = await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: String(ctx.params.documentId) } });
+      const exists = await strapi.db
+        .query(CAMPAIGN_UID)
+        .findOne({ where: { documentId: String(ctx.params.documentId) } });
       if (!exists) return notFound(ctx);
-      const { rows, total } = await service().deliveries(String(ctx.params.documentId), page as number, pageSize as number, status);
+      const { rows, total } = await service().deliveries(
+        String(ctx.params.documentId),
+        page as number,
+        pageSize as number,
+        status
+      );
       ctx.body = {
         data: rows,
-        meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / (pageSize as number)) } },
+        meta: {
+          pagination: { page, pageSize, total, pageCount: Math.ceil(total / (pageSize as number)) },
+        },
       };
     },
 

@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { isZone, parseHhMm, type CronFields, type QuietHours } from './timing';
 import { variantTemplateProblems, type VariantContent } from './render';
-import { isCampaignStatus, type CampaignStatus } from './status';
+import { isCampaignState, type CampaignState } from './state';
 import { validateRule } from '../rules/validate';
 
 /** A campaign as the planner and dispatcher use it (the content type's fields, checked). */
@@ -27,7 +27,7 @@ export interface CampaignDefinition {
   triggerDelayMinutes: number;
   reentry: Reentry;
   exitEvent: { event: string; where?: Record<string, unknown> } | null;
-  status: CampaignStatus;
+  state: CampaignState;
   scheduledAt: string | null;
 }
 
@@ -184,7 +184,7 @@ export function toDefinition(row: Record<string, unknown>): CampaignDefinition |
     if (typeof parsed[key] === 'string') parsed[key] = JSON.parse(parsed[key] as string);
   }
   const checked = checkCampaign(parsed);
-  if (!checked.ok || !isCampaignStatus(row.status)) return null;
+  if (!checked.ok || !isCampaignState(row.state)) return null;
   const v = checked.value;
   return {
     documentId: String(row.documentId ?? row.document_id),
@@ -206,7 +206,7 @@ export function toDefinition(row: Record<string, unknown>): CampaignDefinition |
     triggerDelayMinutes: v.triggerDelayMinutes,
     reentry: v.reentry ?? { policy: 'once' },
     exitEvent: v.exitEvent ?? null,
-    status: row.status,
+    state: row.state,
     scheduledAt: row.scheduledAt ? new Date(row.scheduledAt as string).toISOString() : null,
   };
 }

@@ -2,13 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { usesOf } from '../segments/check-write';
 import { errors } from '@strapi/utils';
 import { checkCampaign, type FieldError } from './definition';
-import { isCampaignStatus, isEditable, transitionError, type CampaignStatus } from './status';
+import { isCampaignState, isEditable, transitionError, type CampaignState } from './state';
 import { TABLES } from '../store/tables';
 import { CAMPAIGN_UID, SEGMENT_UID } from '../store/uids';
 
 /**
  * Fields that make up what is sent — frozen once a campaign is sending, sent or cancelled — and
- * the fields an editor writes through the admin API (status only through its actions).
+ * the fields an editor writes through the admin API (`state` only through its actions).
  */
 export const CONTENT_FIELDS = [
   'name',
@@ -45,9 +45,9 @@ const sameInstant = (a: unknown, b: unknown) =>
 /**
  * Document-service middleware: every write of a campaign — admin API, Content Manager, REST or
  * code calling `strapi.documents()` — is checked: fields valid (Liquid parses, cron, zones,
- * HH:MM), the segment exists, a status change follows the machine in `status.ts` as an editor,
+ * HH:MM), the segment exists, a `state` change follows the machine in `state.ts` as an editor,
  * and content is frozen once sending. The planner's own transitions are compare-and-set updates
- * through the query engine (see services/campaigns.ts), checked against the same machine.
+ * through the query engine (see service/context.ts), checked against the same machine.
  */
 export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
@@ -57,8 +57,8 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
       const current = params.documentId
         ? await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: params.documentId } })
         : null;
-      if (current?.status === 'sending') {
-        fail([{ path: 'status', message: 'a sending campaign cannot be deleted: pause or cancel it first' }]);
+      if (current?.state === 'sending') {
+        fail([{ path: 'state', message: 'a sending campaign cannot be deleted: pause or cancel it first' }]);
       }
       const result = await next();
       if (current) {
@@ -81,15 +81,15 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
           > | null)
         : null;
     const problems: FieldError[] = [];
-    const from: CampaignStatus = current && isCampaignStatus(current.status) ? current.status : 'draft';
-    const to = data.status === undefined ? from : data.status;
-    if (!isCampaignStatus(to)) {
-      problems.push({ path: 'status', message: 'unknown status' });
+    const from: CampaignState = current && isCampaignState(current.state) ? current.state : 'draft';
+    const to = data.state === undefined ? from : data.state;
+    if (!isCampaignState(to)) {
+      problems.push({ path: 'state', message: 'unknown state' });
     } else if (!current && to !== 'draft') {
-      problems.push({ path: 'status', message: 'a new campaign starts as draft: schedule it afterwards' });
+      problems.push({ path: 'state', message: 'a new campaign starts as draft: schedule it afterwards' });
     } else if (current) {
       const error = transitionError(from, to, 'editor');
-      if (error) problems.push({ path: 'status', message: error });
+      if (error) problems.push({ path: 'state', message: error });
     }
     if (current && !isEditable(from)) {
       for (const field of CONTENT_FIELDS) {

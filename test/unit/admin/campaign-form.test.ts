@@ -12,7 +12,7 @@ const composed = (patch: Partial<Form> = {}): Form => ({
 
 const stored = (patch: Partial<Campaign> = {}): Campaign => ({
   documentId: 'abc',
-  status: 'draft',
+  state: 'draft',
   scheduledAt: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
@@ -160,7 +160,7 @@ describe('campaign composer form', () => {
     });
     const {
       documentId: _id,
-      status: _s,
+      state: _s,
       scheduledAt: _a,
       createdAt: _c,
       updatedAt: _u,

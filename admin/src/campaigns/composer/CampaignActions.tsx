@@ -1,17 +1,17 @@
 import { Flex, LinkButton } from '@strapi/design-system';
 import { ChartPie, Cross, Play, Stop, Trash } from '@strapi/icons';
 import { Link as RouterLink } from 'react-router-dom';
-import type { Campaign, CampaignStatus } from '../../api/contracts';
+import type { Campaign, CampaignState } from '../../api/contracts';
 import type { Form, inputOf } from '../../utils/campaignForm';
 import { useT } from '../../utils/useT';
 import { scheduleSummary } from '../../pages/CampaignsListPage';
 import { ConfirmButton } from './fields';
 import { EDITABLE, type CampaignAction } from './useComposer';
 
-/** The lifecycle buttons a saved campaign offers in its status, each confirmed first. */
+/** The lifecycle buttons a saved campaign offers in its state, each confirmed first. */
 export const CampaignActions = ({
   campaign,
-  status,
+  state,
   form,
   body,
   busy,
@@ -21,7 +21,7 @@ export const CampaignActions = ({
   remove,
 }: {
   campaign: Campaign;
-  status: CampaignStatus;
+  state: CampaignState;
   form: Form;
   body: ReturnType<typeof inputOf>;
   busy: string | null;
@@ -33,7 +33,7 @@ export const CampaignActions = ({
   const t = useT();
   return (
     <Flex gap={2} wrap="wrap" data-testid="campaign-actions">
-      {status === 'draft' && canSend && (
+      {state === 'draft' && canSend && (
         <ConfirmButton
           label={t('campaigns.action.schedule', 'Schedule')}
           title={t('campaigns.confirm.scheduleTitle', 'Schedule this campaign?')}
@@ -55,7 +55,7 @@ export const CampaignActions = ({
           onConfirm={() => act('schedule')}
         />
       )}
-      {(status === 'scheduled' || status === 'sending') && canManage && (
+      {(state === 'scheduled' || state === 'sending') && canManage && (
         <ConfirmButton
           label={t('campaigns.action.pause', 'Pause')}
           title={t('campaigns.confirm.pauseTitle', 'Pause this campaign?')}
@@ -66,7 +66,7 @@ export const CampaignActions = ({
           onConfirm={() => act('pause')}
         />
       )}
-      {status === 'paused' && canSend && (
+      {state === 'paused' && canSend && (
         <ConfirmButton
           label={t('campaigns.action.resume', 'Resume')}
           title={t('campaigns.confirm.resumeTitle', 'Resume this campaign?')}
@@ -78,7 +78,7 @@ export const CampaignActions = ({
           onConfirm={() => act('resume')}
         />
       )}
-      {EDITABLE.concat('sending').includes(status) && canManage && (
+      {EDITABLE.concat('sending').includes(state) && canManage && (
         <ConfirmButton
           label={t('campaigns.action.cancel', 'Cancel campaign')}
           title={t('campaigns.confirm.cancelTitle', 'Cancel this campaign?')}
@@ -94,7 +94,7 @@ export const CampaignActions = ({
           onConfirm={() => act('cancel')}
         />
       )}
-      {status !== 'sending' && canManage && (
+      {state !== 'sending' && canManage && (
         <ConfirmButton
           label={t('campaigns.action.delete', 'Delete')}
           title={t('campaigns.confirm.deleteTitle', 'Delete this campaign?')}
@@ -110,7 +110,7 @@ export const CampaignActions = ({
           onConfirm={remove}
         />
       )}
-      {status !== 'draft' && (
+      {state !== 'draft' && (
         <LinkButton tag={RouterLink} to="report" variant="tertiary" startIcon={<ChartPie />}>
           {t('campaigns.report', 'Report')}
         </LinkButton>

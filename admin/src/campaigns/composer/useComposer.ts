@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { fieldErrors, useSegmentsApi } from '../../api/client';
 import type {
   Campaign,
-  CampaignStatus,
+  CampaignState,
   CampaignVariant,
   FieldError,
   SegmentSummary,
@@ -15,7 +15,7 @@ import { useCan } from '../../utils/useCan';
 import { useT } from '../../utils/useT';
 
 export const CAMPAIGNS_PATH = '/plugins/segments/campaigns';
-export const EDITABLE: CampaignStatus[] = ['draft', 'scheduled', 'paused'];
+export const EDITABLE: CampaignState[] = ['draft', 'scheduled', 'paused'];
 
 /** Fields the composer shows an error next to; other server errors are listed at the top. */
 const FIELD_PATHS = [
@@ -92,8 +92,8 @@ export function useComposer(documentId: string | undefined) {
 
   const body = useMemo(() => inputOf(form, campaign), [form, campaign]);
   const dirty = !documentId || !('data' in body) || JSON.stringify(body.data) !== savedBody;
-  const status: CampaignStatus = campaign?.status ?? 'draft';
-  const editable = canManage && EDITABLE.includes(status);
+  const state: CampaignState = campaign?.state ?? 'draft';
+  const editable = canManage && EDITABLE.includes(state);
 
   const errorFor: ErrorFor = (path) => {
     const hit = [...errors, ...liveErrors].find(
@@ -184,7 +184,7 @@ export function useComposer(documentId: string | undefined) {
     busy,
     body,
     dirty,
-    status,
+    state,
     editable,
     canManage,
     canSend,

@@ -12,7 +12,7 @@ import {
   type Tracking,
   type VariantContent,
 } from '../render';
-import { canTransition, type CampaignStatus } from '../status';
+import { canTransition, type CampaignState } from '../state';
 import { DEFAULT_SEND_TIME, type SendTimeSettings } from '../send-time';
 import { createToken, deriveSecret, type TokenKind } from '../tokens';
 import { ingestEvents } from '../../events/repository';
@@ -161,17 +161,17 @@ export function campaignContext(strapi: Core.Strapi) {
       return rows.map(toDefinition).filter((c): c is CampaignDefinition => c !== null);
     },
 
-    /** System transition: compare-and-set on the row, legal only per the status machine. */
+    /** System transition: compare-and-set on the row, legal only per the state machine. */
     async transition(
       documentId: string,
-      from: CampaignStatus,
-      to: CampaignStatus
+      from: CampaignState,
+      to: CampaignState
     ): Promise<boolean> {
       if (!canTransition(from, to, 'system'))
         throw new Error(`segments: illegal system transition ${from} → ${to}`);
       const result = (await strapi.db
         .query(CAMPAIGN_UID)
-        .updateMany({ where: { documentId, status: from }, data: { status: to } })) as {
+        .updateMany({ where: { documentId, state: from }, data: { state: to } })) as {
         count: number;
       };
       return result.count > 0;

@@ -48,7 +48,7 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
       for (let batch = 0; batch < (options.maxBatches ?? Infinity) && !isStopped(); batch++) {
         // Re-read each batch: a pause or cancel stops further claims at once.
         const campaigns = new Map(
-          (await ctx.loadCampaigns({ status: 'sending' })).map((c) => [c.documentId, c])
+          (await ctx.loadCampaigns({ state: 'sending' })).map((c) => [c.documentId, c])
         );
         const token = `${ctx.owner}:${crypto.randomBytes(6).toString('hex')}`;
         // `now` (tests pass a clock) decides what is due; a long loop otherwise reads the clock per batch.

@@ -72,7 +72,7 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
             triggerCancelled: 0,
           };
           const db = ctx.knex();
-          for (const c of await ctx.loadCampaigns({ status: 'scheduled' })) {
+          for (const c of await ctx.loadCampaigns({ state: 'scheduled' })) {
             // A triggered campaign is live (sending) from scheduling until paused or cancelled.
             if (c.scheduleType === 'triggered') {
               await ctx.transition(c.documentId, 'scheduled', 'sending');
@@ -85,7 +85,7 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
           }
 
           const active = new Map(
-            (await ctx.loadCampaigns({ status: { $in: ['scheduled', 'sending', 'paused'] } })).map(
+            (await ctx.loadCampaigns({ state: { $in: ['scheduled', 'sending', 'paused'] } })).map(
               (c) => [c.documentId, c]
             )
           );
@@ -154,7 +154,7 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
           }
 
           const live = [...active.values()].filter(
-            (c) => c.status === 'sending' && c.scheduleType === 'triggered'
+            (c) => c.state === 'sending' && c.scheduleType === 'triggered'
           );
           for (const c of live) {
             report.triggered += (
@@ -178,7 +178,7 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
             await setRunStatus(db, r.id, 'done', { finishedAt: now });
             report.finished += 1;
             const c = active.get(r.campaignId);
-            if (!c || c.status !== 'sending' || c.scheduleType === 'triggered') continue;
+            if (!c || c.state !== 'sending' || c.scheduleType === 'triggered') continue;
             const unfinished = await db(TABLES.campaignRuns)
               .where('campaign_id', c.documentId)
               .whereIn('status', ['planned', 'ready'])

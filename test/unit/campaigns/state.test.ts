@@ -1,6 +1,6 @@
-import { CAMPAIGN_STATUSES, canTransition, isEditable, transitionError } from '../../../server/src/campaigns/status';
+import { CAMPAIGN_STATES, canTransition, isEditable, transitionError } from '../../../server/src/campaigns/state';
 
-describe('campaign status machine', () => {
+describe('campaign state machine', () => {
   it('lets an editor schedule, pause, resume and cancel', () => {
     expect(canTransition('draft', 'scheduled', 'editor')).toBe(true);
     expect(canTransition('scheduled', 'paused', 'editor')).toBe(true);
@@ -20,7 +20,7 @@ describe('campaign status machine', () => {
   });
 
   it('has final states that nobody leaves', () => {
-    for (const to of CAMPAIGN_STATUSES) {
+    for (const to of CAMPAIGN_STATES) {
       if (to === 'sent' || to === 'cancelled') continue;
       for (const actor of ['editor', 'system'] as const) {
         expect(canTransition('sent', to, actor)).toBe(false);
@@ -36,6 +36,6 @@ describe('campaign status machine', () => {
   });
 
   it('freezes content once sending', () => {
-    expect(CAMPAIGN_STATUSES.filter(isEditable)).toEqual(['draft', 'scheduled', 'paused']);
+    expect(CAMPAIGN_STATES.filter(isEditable)).toEqual(['draft', 'scheduled', 'paused']);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * The campaign status machine. Pure: the document-service guard (editor writes) and the planner's
- * compare-and-set updates (system writes) both ask `canTransition` before changing a status.
+ * The campaign lifecycle, stored as `state` (Strapi 5 reserves `status` for draft & publish and
+ * hides a content type that uses it from the Content Manager). Pure: the document-service guard
+ * (editor writes) and the planner's compare-and-set updates (system writes) both ask
+ * `canTransition` before changing a state.
  *
  *   draft ──schedule──▶ scheduled ──(run due)──▶ sending ──(run done)──▶ sent
  *                          ▲   │                    │  │                 (recurring: back to scheduled)
@@ -8,13 +10,13 @@
  *                          └──resume──────┘  │         │
  *   any non-terminal ───────────cancel───────┴─────────┴──▶ cancelled
  */
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'paused', 'cancelled'] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const CAMPAIGN_STATES = ['draft', 'scheduled', 'sending', 'sent', 'paused', 'cancelled'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 /** Who asks: an editor (admin API, Content Manager) or the planner/dispatcher. */
 export type Actor = 'editor' | 'system';
 
-const EDGES: Record<CampaignStatus, Partial<Record<CampaignStatus, Actor[]>>> = {
+const EDGES: Record<CampaignState, Partial<Record<CampaignState, Actor[]>>> = {
   draft: { scheduled: ['editor'], cancelled: ['editor'] },
   // Back to draft is "unschedule": the editor wants to change content before anything went out.
   scheduled: { draft: ['editor'], sending: ['system'], paused: ['editor'], cancelled: ['editor'] },
@@ -26,30 +28,30 @@ const EDGES: Record<CampaignStatus, Partial<Record<CampaignStatus, Actor[]>>> = 
   cancelled: {},
 };
 
-export function isCampaignStatus(value: unknown): value is CampaignStatus {
-  return typeof value === 'string' && (CAMPAIGN_STATUSES as readonly string[]).includes(value);
+export function isCampaignState(value: unknown): value is CampaignState {
+  return typeof value === 'string' && (CAMPAIGN_STATES as readonly string[]).includes(value);
 }
 
-export function canTransition(from: CampaignStatus, to: CampaignStatus, actor: Actor): boolean {
+export function canTransition(from: CampaignState, to: CampaignState, actor: Actor): boolean {
   if (from === to) return true;
   return (EDGES[from][to] ?? []).includes(actor);
 }
 
-/** Statuses reachable from `from` by `actor` (for error messages). */
-export function nextStatuses(from: CampaignStatus, actor: Actor): CampaignStatus[] {
-  return (Object.keys(EDGES[from]) as CampaignStatus[]).filter((to) => canTransition(from, to, actor));
+/** States reachable from `from` by `actor` (for error messages). */
+export function nextStates(from: CampaignState, actor: Actor): CampaignState[] {
+  return (Object.keys(EDGES[from]) as CampaignState[]).filter((to) => canTransition(from, to, actor));
 }
 
-export function transitionError(from: CampaignStatus, to: CampaignStatus, actor: Actor): string | null {
+export function transitionError(from: CampaignState, to: CampaignState, actor: Actor): string | null {
   if (canTransition(from, to, actor)) return null;
-  const allowed = nextStatuses(from, actor);
+  const allowed = nextStates(from, actor);
   return `cannot go from ${from} to ${to}${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ` (${from} is final)`}`;
 }
 
 /** Content (variants, audience, schedule) may only change before anything is sent. */
-export function isEditable(status: CampaignStatus): boolean {
-  return status === 'draft' || status === 'scheduled' || status === 'paused';
+export function isEditable(state: CampaignState): boolean {
+  return state === 'draft' || state === 'scheduled' || state === 'paused';
 }
 
-/** Deliveries of campaigns in these statuses may be claimed and sent. */
-export const SENDABLE: readonly CampaignStatus[] = ['sending'];
+/** Deliveries of campaigns in these states may be claimed and sent. */
+export const SENDABLE: readonly CampaignState[] = ['sending'];
