@@ -9,9 +9,12 @@ import {
 import { registerPersonalizationWriteGuard } from './personalization/write-guard';
 import { registerCampaignWriteGuard } from './campaigns/document-guard';
 import { campaignStateMigration } from './campaigns/state-migration';
+import { trackTransactions } from './store/transaction';
 import { personalisedContentTypes, registerFieldVariants, registerFieldVariantsGraphql } from './field-variants/strapi';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // Before anything queries: the plugin's raw queries join a caller's open transaction.
+  trackTransactions(strapi.db as never);
   // Runs before Strapi's schema sync, which would otherwise drop the renamed column's values.
   strapi.db.migrations.providers.internal.register(campaignStateMigration);
   registerSegmentWriteGuard(strapi);

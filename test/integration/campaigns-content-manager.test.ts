@@ -186,10 +186,18 @@ describe('campaigns: state instead of status, in the Content Manager', () => {
     ).toBeTruthy();
     // The carried-over states drive the lifecycle as before.
     token = await adminToken(current(), { superAdmin: true });
+    // Strapi emits entry.update after the reply; wait for it so that stopping Strapi does not
+    // cut its read off mid-way.
+    const emitted = new Promise<void>((resolve) => {
+      current().strapi.eventHub.on('entry.update', (event: { uid?: string }) => {
+        if (event.uid === CAMPAIGN_UID) resolve();
+      });
+    });
     const resumed = await request(current().server)
       .post(`/segments/campaigns/${ids.cm}/resume`)
       .set('Authorization', `Bearer ${token}`);
     expect(resumed.status).toBe(200);
     expect(resumed.body.data.state).toBe('scheduled');
+    await emitted;
   });
 });

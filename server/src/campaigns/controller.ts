@@ -11,6 +11,7 @@ import { checkDraftRender } from './draft-render';
 import { TemplateFieldError } from './render';
 import { getService } from '../shell/get-service';
 import { replyError } from '../shell/http';
+import { pluginKnex } from '../store/transaction';
 
 /** Fields an editor writes through the admin API (`state` only through the actions below). */
 const WRITABLE: readonly string[] = CONTENT_FIELDS;
@@ -200,7 +201,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Key metrics per row for the list (delivery counts, opens, clicks): two grouped queries.
       const list = rows as Array<Record<string, unknown> & { documentId: string }>;
       const metrics = await campaignListMetrics(
-        strapi.db.connection,
+        pluginKnex(strapi),
         list.map((r) => r.documentId)
       );
       ctx.body = {

@@ -5,6 +5,7 @@ import { checkCampaign, type FieldError } from './definition';
 import { isCampaignState, isEditable, transitionError, type CampaignState } from './state';
 import { TABLES } from '../store/tables';
 import { CAMPAIGN_UID, SEGMENT_UID } from '../store/uids';
+import { pluginKnex } from '../store/transaction';
 
 /**
  * Fields that make up what is sent — frozen once a campaign is sending, sent or cancelled — and
@@ -62,7 +63,7 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
       }
       const result = await next();
       if (current) {
-        const knex = strapi.db.connection;
+        const knex = pluginKnex(strapi);
         await knex(TABLES.deliveries).where('campaign_id', current.documentId).delete();
         await knex(TABLES.campaignRuns).where('campaign_id', current.documentId).delete();
         await knex(TABLES.campaignTriggers).where('campaign_id', current.documentId).delete();
@@ -130,7 +131,7 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
 
     const result = await next();
     if (current && to === 'cancelled' && from !== 'cancelled') {
-      const knex = strapi.db.connection;
+      const knex = pluginKnex(strapi);
       const now = Date.now();
       await knex(TABLES.deliveries)
         .where('campaign_id', String(current.documentId))

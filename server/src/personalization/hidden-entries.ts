@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { isTargetingEnabled, TARGETS_FIELD, type ModelLike } from './targeting';
 import { SEGMENT_UID } from '../store/uids';
+import { pluginKnex } from '../store/transaction';
 
 /**
  * How a content-API list of a targeting-enabled type leaves out the rows a visitor may not see.
@@ -47,7 +48,7 @@ export function hiddenRowsSubquery(
   const tables = targetsJoin(strapi, uid);
   if (!tables) return null;
   const { join, segments } = tables;
-  const knex = strapi.db.connection;
+  const knex = pluginKnex(strapi);
   const row = join.joinColumn.name;
   // `is not null`: one NULL in a NOT IN list would make the outer test unknown for every row.
   const targeted = 'select distinct ?? as id from ?? as ?? where ?? is not null';
@@ -86,7 +87,7 @@ export async function readHiddenRows(
 ): Promise<HiddenRows> {
   const subquery = hiddenRowsSubquery(strapi, uid, segmentKeys);
   if (!subquery) return null;
-  const rows = (await strapi.db.connection
+  const rows = (await pluginKnex(strapi)
     .select('id')
     .from(subquery.wrap('(', ') as hidden'))
     .limit(MAX_HIDDEN_IDS + 1)) as Array<{ id: number | string }>;
@@ -107,7 +108,7 @@ export function hiddenRowsValue(
   // Integers from our own query, checked again: they are written into the SQL text (a literal
   // list is far cheaper for SQLite to prepare than as many bound parameters).
   if (!hidden.ids.every(Number.isSafeInteger)) return hiddenRowsSubquery(strapi, uid, segmentKeys) ?? undefined;
-  return strapi.db.connection.raw(hidden.ids.join(', '));
+  return pluginKnex(strapi).raw(hidden.ids.join(', '));
 }
 
 /**

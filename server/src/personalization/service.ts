@@ -19,6 +19,7 @@ import { TABLES } from '../store/tables';
 import { getService } from '../shell/get-service';
 import { bumpContentVersion, readContentVersion, versionedCache } from './content-version';
 import { BANNER_UID, EXPERIMENT_UID } from '../store/uids';
+import { pluginKnex } from '../store/transaction';
 
 export interface VisitorState {
   visitor: Visitor;
@@ -108,7 +109,7 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
   );
   async function placementContent(placement: string, locale: string | undefined) {
     const key = `${placement}\u0000${locale ?? ''}`;
-    const version = await readContentVersion(strapi.db.connection, PLACEMENTS_VERSION);
+    const version = await readContentVersion(pluginKnex(strapi), PLACEMENTS_VERSION);
     return placementCache.get(key, version, async () => {
       let banners: StoredBanner[] = [];
       await strapi.requestContext.run({} as never, async () => {
@@ -137,7 +138,7 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   async function bumpAfterCommit(key: string, clearLocal: () => void): Promise<void> {
     clearLocal();
-    const bump = () => bumpContentVersion(strapi.db.connection, key);
+    const bump = () => bumpContentVersion(pluginKnex(strapi), key);
     if (!strapi.db.inTransaction()) return bump();
     await strapi.db.transaction(async ({ onCommit }) => {
       onCommit(() => {
@@ -174,7 +175,7 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
      * HIDDEN_ROWS_TTL_MS bounds what the version does not see (a write straight to the database).
      */
     async hiddenRows(uid: string, segmentKeys: readonly string[]) {
-      const version = await readContentVersion(strapi.db.connection, TARGETING_VERSION);
+      const version = await readContentVersion(pluginKnex(strapi), TARGETING_VERSION);
       const key = `${uid}\u0000${[...segmentKeys].sort().join('\u0000')}`;
       return hiddenRowsCache.get(key, version, () => readHiddenRows(strapi, uid, segmentKeys));
     },

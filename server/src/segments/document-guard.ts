@@ -4,6 +4,7 @@ import type { PluginConfig } from '../config';
 import { checkSegmentWrite, referrersOf, SEGMENT_USES, type StoredSegment } from './check-write';
 import { TABLES } from '../store/tables';
 import { SEGMENT_UID } from '../store/uids';
+import { pluginKnex } from '../store/transaction';
 
 /** Read-only attributes written by the recompute (`writable: false` in the schema). */
 export const COMPUTED_FIELDS = ['computedSize', 'computedAt'] as const;
@@ -76,7 +77,7 @@ async function refuseReferencedDelete(strapi: Core.Strapi, documentId: string | 
 
 /** Memberships, transitions and size history go with their segment. */
 async function removeDerivedData(strapi: Core.Strapi, documentId: string): Promise<void> {
-  const knex = strapi.db.connection;
+  const knex = pluginKnex(strapi);
   for (const table of [TABLES.memberships, TABLES.membershipTransitions, TABLES.sizeSnapshots]) {
     await knex(table).where('segment_id', documentId).delete();
   }

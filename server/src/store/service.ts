@@ -1,10 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { pluginKnex } from './transaction';
 
-/** The shared knex handle of the plugin's own tables (migrations run from bootstrap). */
+/**
+ * The knex handle of the plugin's own queries: the caller's transaction while one is open (see
+ * transaction.ts), else the shared pool.
+ */
 const storeService = ({ strapi }: { strapi: Core.Strapi }) => ({
   knex(): Knex {
-    return strapi.db.connection as unknown as Knex;
+    return pluginKnex(strapi);
   },
 });
 
