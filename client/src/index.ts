@@ -127,20 +127,15 @@ export function createClient(options: ClientOptions): SegmentsClient {
       ...(options.withCredentials ? { credentials: 'include' as const } : {}),
     });
 
-  const errorOf = async (res: {
-    status: number;
-    json(): Promise<unknown>;
-  }): Promise<SegmentsError> => {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { message?: string; details?: unknown };
-    } | null;
-    return {
-      kind: 'http',
-      status: res.status,
-      message: body?.error?.message ?? `HTTP ${res.status}`,
-      details: body?.error?.details,
-    };
-  };
+  type ErrorBody = { error?: { message?: string; details?: unknown } };
+  const httpError = (status: number, body: ErrorBody | null): SegmentsError => ({
+    kind: 'http',
+    status,
+    message: body?.error?.message ?? `HTTP ${status}`,
+    details: body?.error?.details,
+  });
+  const errorOf = async (res: { status: number; json(): Promise<unknown> }) =>
+    httpError(res.status, (await res.json().catch(() => null)) as ErrorBody | null);
 
   // Thrown by identify/me/placement: an Error carrying the SegmentsError fields.
   const fail = async (res: { status: number; json(): Promise<unknown> }) =>
@@ -189,20 +184,20 @@ export function createClient(options: ClientOptions): SegmentsClient {
       report(await errorOf(res));
       return 'retry';
     }
-    if (res.status === 202) {
-      const body = (await res.json().catch(() => null)) as {
-        rejected?: EventsResponse['rejected'];
-      } | null;
-      if (body?.rejected?.length) {
-        report({
-          kind: 'rejected',
-          message: `${body.rejected.length} event(s) rejected`,
-          details: body.rejected,
-        });
-      }
-    } else {
+    // 202 may carry rejected events; a 400 with a per-event report means all were rejected.
+    const body = (await res.json().catch(() => null)) as
+      | ({ rejected?: EventsResponse['rejected'] } & ErrorBody)
+      | null;
+    if (body?.rejected?.length) {
+      report({
+        kind: 'rejected',
+        status: res.status,
+        message: `${body.rejected.length} event(s) rejected`,
+        details: body.rejected,
+      });
+    } else if (res.status !== 202) {
       // Any other answer (400, 401, 403, 413) will not change on a retry: the batch is dropped.
-      report(await errorOf(res));
+      report(httpError(res.status, body));
     }
     failures = 0;
     drop(events);

@@ -90,7 +90,10 @@ export interface BrowserGlobals {
 }
 
 export interface SegmentsError {
-  /** `rejected`: the server refused some events; `http`: a 4xx/5xx; `network`: no answer. */
+  /**
+   * `rejected`: the server refused some events (status 202) or all of them (400), `details` is
+   * the per-event report; `http`: another 4xx/5xx; `network`: no answer.
+   */
   kind: 'rejected' | 'http' | 'network';
   message: string;
   status?: number;

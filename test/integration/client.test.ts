@@ -99,6 +99,23 @@ describe('storefront client against Strapi', () => {
     expect(Number(row?.n)).toBe(1200);
   });
 
+  it('a track the server rejects reaches onError (the batch answers 400 when nothing was accepted)', async () => {
+    const { client, errors } = browserClient({ autoTrack: false });
+    client.track('1-not-an-event-name');
+    await client.flush();
+    expect(errors).toEqual([
+      expect.objectContaining({
+        kind: 'rejected',
+        status: 400,
+        details: [expect.objectContaining({ index: 0, errors: [expect.objectContaining({ path: 'events[0].name' })] })],
+      }),
+    ]);
+    // Dropped, not retried: the next flush sends nothing.
+    await client.flush();
+    expect(errors).toHaveLength(1);
+    expect(await profileOf({ anonymous_id: client.anonymousId() })).toBeUndefined();
+  });
+
   it('a logged-in visitor (users-permissions JWT) keeps the anonymous history through identify', async () => {
     const { client } = browserClient({ autoTrack: false });
     client.track('view_item');

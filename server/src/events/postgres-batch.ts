@@ -32,8 +32,8 @@ export interface PostgresBatch {
 /**
  * A whole batch in ONE Postgres statement: the events insert (a repeated messageId is skipped
  * by the unique index) feeds, through data-modifying CTEs, the rollups, the activity days and
- * every profile's first/last seen — only for the rows actually inserted. One statement is
- * atomic on its own, so the request needs no BEGIN/COMMIT either: 1 round trip instead of 5.
+ * every profile's first/last seen — only for the rows actually inserted: 1 round trip instead
+ * of 5. (The caller still wraps it in a transaction with the profile creation before it.)
  * The rows and their days travel as two JSON parameters (`json_to_recordset`), not as
  * hundreds of bind values that knex and pg would each process.
  *

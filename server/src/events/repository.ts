@@ -151,11 +151,31 @@ async function eventRows(db: Db, input: IngestInput) {
 
 /**
  * Postgres, live events (no import cut-off): profiles resolved, then the batch in one
- * statement (events/postgres-batch.ts) — no transaction needed around a single statement.
+ * statement (events/postgres-batch.ts). Both run in one transaction: resolving creates the
+ * profiles of first-time visitors, and a batch statement that fails (a constraint, a lost
+ * connection) must not leave them behind as empty profiles.
  */
 async function ingestPostgres(knex: Knex, input: IngestInput): Promise<IngestResult> {
-  const { profileIds, profileOf, requesterId } = await resolveProfiles(knex, input);
-  const groups = await writeBatchPostgres(knex, {
+  const { groups, profileOf } = await knex.transaction(async (trx) => {
+    const resolved = await resolveProfiles(trx, input);
+    return { groups: await writePostgresBatch(trx, input, resolved), profileOf: resolved.profileOf };
+  });
+  const totals = aggregateGroups(groups);
+  const stored = groups.reduce((sum, group) => sum + group.count, 0);
+  if (stored) notifyStored(totals);
+  return {
+    stored,
+    duplicates: input.events.length - stored,
+    profileIds: [...new Set(profileOf.values())],
+  };
+}
+
+function writePostgresBatch(
+  trx: Knex.Transaction,
+  input: IngestInput,
+  { profileIds, requesterId }: Awaited<ReturnType<typeof resolveProfiles>>
+) {
+  return writeBatchPostgres(trx, {
     rows: input.events.map((event, i) => ({
       p: profileIds[i],
       n: event.name,
@@ -176,14 +196,6 @@ async function ingestPostgres(knex: Knex, input: IngestInput): Promise<IngestRes
               : {}),
           },
   });
-  const totals = aggregateGroups(groups);
-  const stored = groups.reduce((sum, group) => sum + group.count, 0);
-  if (stored) notifyStored(totals);
-  return {
-    stored,
-    duplicates: input.events.length - stored,
-    profileIds: [...new Set(profileOf.values())],
-  };
 }
 
 /**

@@ -111,6 +111,20 @@ describe('retry', () => {
     }
   });
 
+  it('reports a batch rejected as a whole (400 with the per-event report) as rejected, and drops it', async () => {
+    const { server, client, errors } = setup();
+    const rejected = [{ index: 0, errors: [{ path: 'events[0].name', message: 'bad' }] }];
+    server.replies.push({
+      status: 400,
+      body: { accepted: 0, duplicates: 0, rejected, error: { message: 'Every event was rejected', details: { errors: rejected[0].errors } } },
+    });
+    client.track('1bad');
+    await client.flush();
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(server.calls).toHaveLength(1);
+    expect(errors).toEqual([{ kind: 'rejected', status: 400, message: '1 event(s) rejected', details: rejected }]);
+  });
+
   it('drops a batch the server refuses (4xx) and reports per-event rejections', async () => {
     const { server, client, errors } = setup();
     server.replies.push(
@@ -126,7 +140,7 @@ describe('retry', () => {
     expect(server.calls).toHaveLength(2);
     expect(errors).toEqual([
       expect.objectContaining({ kind: 'http', status: 400, message: 'Invalid event batch' }),
-      expect.objectContaining({ kind: 'rejected', details: [expect.objectContaining({ index: 1 })] }),
+      expect.objectContaining({ kind: 'rejected', status: 202, details: [expect.objectContaining({ index: 1 })] }),
     ]);
   });
 });
