@@ -31,6 +31,10 @@ export default ({ env }: { env: any }) => ({
     config: {
       analytics: { timeZone: env('SEGMENTS_REPORTING_TIME_ZONE', 'UTC') },
       geo: { ipDatabase: env('SEGMENTS_GEOIP_DATABASE', null) },
+      targeting: {
+        cacheMaxEntries: env.int('SEGMENTS_TARGETING_CACHE_ENTRIES', 5000),
+        maxHiddenIds: env.int('SEGMENTS_TARGETING_MAX_HIDDEN_IDS', 1000),
+      },
       segments: {
         preview: {
           exactBudgetMs: env.int('SEGMENTS_PREVIEW_BUDGET_MS', 1000),

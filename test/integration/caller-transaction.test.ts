@@ -14,7 +14,10 @@ const DEADLINE_MS = 15_000;
 async function withinDeadline<T>(label: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label}: no answer within ${DEADLINE_MS} ms (deadlock)`)), DEADLINE_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${label}: no answer within ${DEADLINE_MS} ms (deadlock)`)),
+      DEADLINE_MS
+    );
   });
   try {
     return await Promise.race([work, deadline]);
@@ -37,14 +40,26 @@ describe("plugin queries inside a caller's transaction", () => {
     const result = await withinDeadline(
       'transaction',
       strapi.db.transaction(async () => {
-        const open = await strapi.documents(ARTICLE).create({ data: { title: 'trx-open' } as never });
+        const open = await strapi
+          .documents(ARTICLE)
+          .create({ data: { title: 'trx-open' } as never });
         const hidden = await strapi.documents(ARTICLE).create({
           data: { title: 'trx-vip-only', segmentsTargets: [vipId] } as never,
         });
-        await strapi.documents(ARTICLE).update({ documentId: open.documentId, data: { body: 'edited' } as never });
-        const seen = await strapi.documents(ARTICLE).findMany({ filters: { title: { $startsWith: 'trx-' } } } as never);
-        const counted = await strapi.documents(ARTICLE).count({ filters: { title: { $startsWith: 'trx-' } } } as never);
-        return { hidden: hidden.documentId, seen: seen.map((r) => (r as { title: string }).title).sort(), counted };
+        await strapi
+          .documents(ARTICLE)
+          .update({ documentId: open.documentId, data: { body: 'edited' } as never });
+        const seen = await strapi
+          .documents(ARTICLE)
+          .findMany({ filters: { title: { $startsWith: 'trx-' } } } as never);
+        const counted = await strapi
+          .documents(ARTICLE)
+          .count({ filters: { title: { $startsWith: 'trx-' } } } as never);
+        return {
+          hidden: hidden.documentId,
+          seen: seen.map((r) => (r as unknown as { title: string }).title).sort(),
+          counted,
+        };
       })
     );
     // Code (no visitor) sees everything, inside the transaction as outside.
@@ -52,12 +67,18 @@ describe("plugin queries inside a caller's transaction", () => {
     expect(result.counted).toBe(2);
     // Committed, and targeted as usual afterwards.
     const vip = await visitorWithTraits(app(), 'anon-trx-vip-1', { plan: 'vip' });
-    const asVip = await request(app().server).get('/api/articles').query({ 'filters[title][$startsWith]': 'trx-' }).set(vip);
+    const asVip = await request(app().server)
+      .get('/api/articles')
+      .query({ 'filters[title][$startsWith]': 'trx-' })
+      .set(vip);
     const asNobody = await request(app().server)
       .get('/api/articles')
       .query({ 'filters[title][$startsWith]': 'trx-' })
       .set({ 'X-Segments-Anonymous-Id': 'anon-trx-nobody' });
-    expect(asVip.body.data.map((r: { title: string }) => r.title).sort()).toEqual(['trx-open', 'trx-vip-only']);
+    expect(asVip.body.data.map((r: { title: string }) => r.title).sort()).toEqual([
+      'trx-open',
+      'trx-vip-only',
+    ]);
     expect(asNobody.body.data.map((r: { title: string }) => r.title)).toEqual(['trx-open']);
   });
 
@@ -74,7 +95,10 @@ describe("plugin queries inside a caller's transaction", () => {
       );
     const asVip = await read(vip);
     expect(asVip.status).toBe(200);
-    expect(asVip.body.data.map((r: { title: string }) => r.title).sort()).toEqual(['trx-open', 'trx-vip-only']);
+    expect(asVip.body.data.map((r: { title: string }) => r.title).sort()).toEqual([
+      'trx-open',
+      'trx-vip-only',
+    ]);
     expect(asVip.body.meta.total).toBe(2);
     const asNobody = await read({ 'X-Segments-Anonymous-Id': 'anon-trx-nobody-2' });
     expect(asNobody.status).toBe(200);
@@ -89,7 +113,9 @@ describe("plugin queries inside a caller's transaction", () => {
       withinDeadline(
         'rolled back transaction',
         strapi.db.transaction(async () => {
-          await strapi.documents(ARTICLE).create({ data: { title: 'trx-rolled-back', segmentsTargets: [vipId] } as never });
+          await strapi
+            .documents(ARTICLE)
+            .create({ data: { title: 'trx-rolled-back', segmentsTargets: [vipId] } as never });
           throw new Error('the site changes its mind');
         })
       )
@@ -106,7 +132,11 @@ describe("plugin queries inside a caller's transaction", () => {
           data: { name: 'In trx', key: 'in-trx', rule: { plan: 'gold' } } as never,
         });
         const campaign = await strapi.documents('plugin::segments.campaign' as never).create({
-          data: { name: 'In trx', segmentKey: 'in-trx', variants: [{ name: 'A', subject: 's', html: '<p>x</p>' }] } as never,
+          data: {
+            name: 'In trx',
+            segmentKey: 'in-trx',
+            variants: [{ name: 'A', subject: 's', html: '<p>x</p>' }],
+          } as never,
         });
         await strapi.documents('plugin::segments.campaign' as never).update({
           documentId: (campaign as { documentId: string }).documentId,
@@ -118,6 +148,8 @@ describe("plugin queries inside a caller's transaction", () => {
         return segment.documentId;
       })
     );
-    expect(await strapi.db.query('plugin::segments.segment').findOne({ where: { documentId: made } })).toBeTruthy();
+    expect(
+      await strapi.db.query('plugin::segments.segment').findOne({ where: { documentId: made } })
+    ).toBeTruthy();
   });
 });

@@ -189,8 +189,8 @@ describe('campaigns: state instead of status, in the Content Manager', () => {
     // Strapi emits entry.update after the reply; wait for it so that stopping Strapi does not
     // cut its read off mid-way.
     const emitted = new Promise<void>((resolve) => {
-      current().strapi.eventHub.on('entry.update', (event: { uid?: string }) => {
-        if (event.uid === CAMPAIGN_UID) resolve();
+      current().strapi.eventHub.on('entry.update', async (event: unknown) => {
+        if ((event as { uid?: string }).uid === CAMPAIGN_UID) resolve();
       });
     });
     const resumed = await request(current().server)

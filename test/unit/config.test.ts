@@ -41,3 +41,20 @@ describe('plugin configuration', () => {
     expect(() => parsePluginConfig({ retension: {} })).toThrow(/retension/);
   });
 });
+
+describe('targeting cache configuration (issue 21.4)', () => {
+  it('defaults to 5000 entries of at most 1000 ids for 60 s', () => {
+    expect(parsePluginConfig({}).targeting).toEqual({ cacheMaxEntries: 5000, cacheTtlSeconds: 60, maxHiddenIds: 1000 });
+  });
+
+  it('takes other bounds and refuses a bad one by name', () => {
+    expect(parsePluginConfig({ targeting: { cacheMaxEntries: 20, maxHiddenIds: 50 } }).targeting).toMatchObject({
+      cacheMaxEntries: 20,
+      maxHiddenIds: 50,
+    });
+    expect(() => parsePluginConfig({ targeting: { cacheMaxEntries: 0 } })).toThrow(/segments\.config\.targeting\.cacheMaxEntries/);
+    expect(() => parsePluginConfig({ targeting: { maxHiddenIds: 1.5 } })).toThrow(/segments\.config\.targeting\.maxHiddenIds/);
+    expect(() => parsePluginConfig({ targeting: { cacheTtlSeconds: 0 } })).toThrow(/segments\.config\.targeting\.cacheTtlSeconds/);
+    expect(() => parsePluginConfig({ targeting: { cacheEntries: 10 } })).toThrow(/segments\.config\.targeting/);
+  });
+});

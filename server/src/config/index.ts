@@ -77,6 +77,21 @@ export const pluginConfigSchema = z
       })
       .strict()
       .default({}),
+    targeting: z
+      .object({
+        /**
+         * What content-API lists of targeting-enabled types leave out is cached per instance,
+         * per (type, visitor's set of segments): one entry per such combination seen, holding up
+         * to `maxHiddenIds` ids (see README, "Configuration", for the memory this costs).
+         */
+        cacheMaxEntries: z.number().int().min(1).max(1_000_000).default(5000),
+        /** Bounds what the content version does not see (writes straight to the database). */
+        cacheTtlSeconds: z.number().int().min(1).max(3600).default(60),
+        /** Above this many hidden rows a list filters with a subquery instead of a cached id list. */
+        maxHiddenIds: z.number().int().min(1).max(100_000).default(1000),
+      })
+      .strict()
+      .default({}),
     analytics: z
       .object({
         /**

@@ -17,7 +17,10 @@ import { pluginKnex } from '../store/transaction';
  * queries of the document-service call.
  */
 
-/** Above this many hidden rows the filter is a subquery instead of a literal list. */
+/**
+ * Above this many hidden rows the filter is a subquery instead of a literal list (the default of
+ * `targeting.maxHiddenIds`).
+ */
 export const MAX_HIDDEN_IDS = 1000;
 
 interface JoinTable {
@@ -74,7 +77,7 @@ export function hiddenRowsSubquery(
 }
 
 /**
- * What a list must leave out: up to MAX_HIDDEN_IDS ids (read once), else the whole subquery;
+ * What a list must leave out: up to `maxIds` ids (read once), else the whole subquery;
  * null without a link table. Plain data, never a knex builder: a builder is a thenable, and
  * resolving a promise with one runs it.
  */
@@ -83,15 +86,16 @@ export type HiddenRows = { ids: number[] } | { subquery: true } | null;
 export async function readHiddenRows(
   strapi: Core.Strapi,
   uid: string,
-  segmentKeys: readonly string[]
+  segmentKeys: readonly string[],
+  maxIds = MAX_HIDDEN_IDS
 ): Promise<HiddenRows> {
   const subquery = hiddenRowsSubquery(strapi, uid, segmentKeys);
   if (!subquery) return null;
   const rows = (await pluginKnex(strapi)
     .select('id')
     .from(subquery.wrap('(', ') as hidden'))
-    .limit(MAX_HIDDEN_IDS + 1)) as Array<{ id: number | string }>;
-  if (rows.length > MAX_HIDDEN_IDS) return { subquery: true };
+    .limit(maxIds + 1)) as Array<{ id: number | string }>;
+  if (rows.length > maxIds) return { subquery: true };
   return { ids: rows.map((r) => Number(r.id)) };
 }
 

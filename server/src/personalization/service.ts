@@ -15,6 +15,7 @@ import {
 } from './experiment';
 import { requestSegmentKeys } from './enforce';
 import { readHiddenRows, type HiddenRows } from './hidden-entries';
+import type { PluginConfig } from '../config';
 import { TABLES } from '../store/tables';
 import { getService } from '../shell/get-service';
 import { bumpContentVersion, readContentVersion, versionedCache } from './content-version';
@@ -103,10 +104,10 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const PLACEMENT_TTL_MS = 60_000;
   const PLACEMENTS_VERSION = 'placements';
-  const placementCache = versionedCache<{ banners: StoredBanner[]; experiment: ExperimentDefinition | null }>(
-    PLACEMENT_TTL_MS,
-    1000
-  );
+  const placementCache = versionedCache<{
+    banners: StoredBanner[];
+    experiment: ExperimentDefinition | null;
+  }>(PLACEMENT_TTL_MS, 1000);
   async function placementContent(placement: string, locale: string | undefined) {
     const key = `${placement}\u0000${locale ?? ''}`;
     const version = await readContentVersion(pluginKnex(strapi), PLACEMENTS_VERSION);
@@ -126,8 +127,14 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
     });
   }
   const TARGETING_VERSION = 'targeting';
-  const HIDDEN_ROWS_TTL_MS = 60_000;
-  const hiddenRowsCache = versionedCache<HiddenRows>(HIDDEN_ROWS_TTL_MS, 5000);
+  const targeting = () => (strapi.config.get('plugin::segments') as PluginConfig).targeting;
+  // Built on first use: the configuration is complete by then (services load before bootstrap).
+  let hiddenRowsStore: ReturnType<typeof versionedCache<HiddenRows>> | undefined;
+  const hiddenRowsCache = () =>
+    (hiddenRowsStore ??= versionedCache<HiddenRows>(
+      targeting().cacheTtlSeconds * 1000,
+      targeting().cacheMaxEntries
+    ));
 
   /**
    * Bumps a content version so every instance drops its cached copy, and drops this instance's
@@ -143,12 +150,15 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
     await strapi.db.transaction(async ({ onCommit }) => {
       onCommit(() => {
         clearLocal();
-        bump().catch((error: unknown) => strapi.log.error(`[segments] ${key} version bump failed: ${String(error)}`));
+        bump().catch((error: unknown) =>
+          strapi.log.error(`[segments] ${key} version bump failed: ${String(error)}`)
+        );
       });
     });
   }
 
-  const time = (v: unknown) => (v === null || v === undefined || v === '' ? NaN : new Date(v as string).getTime());
+  const time = (v: unknown) =>
+    v === null || v === undefined || v === '' ? NaN : new Date(v as string).getTime();
   const inWindow = (b: StoredBanner, now: number) => {
     const start = time(b.startsAt);
     const end = time(b.endsAt);
@@ -166,18 +176,20 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
      * request reads the hidden rows again (see personalization/hidden-entries.ts).
      */
     invalidateTargeting(): Promise<void> {
-      return bumpAfterCommit(TARGETING_VERSION, () => hiddenRowsCache.clear());
+      return bumpAfterCommit(TARGETING_VERSION, () => hiddenRowsCache().clear());
     },
 
     /**
      * What a list of `uid` leaves out for a visitor in `segmentKeys`, from the per-instance cache
      * while the `targeting` content version is unchanged (one primary-key read), else read anew.
-     * HIDDEN_ROWS_TTL_MS bounds what the version does not see (a write straight to the database).
+     * `targeting.cacheTtlSeconds` bounds what the version does not see (a write straight to the database).
      */
     async hiddenRows(uid: string, segmentKeys: readonly string[]) {
       const version = await readContentVersion(pluginKnex(strapi), TARGETING_VERSION);
       const key = `${uid}\u0000${[...segmentKeys].sort().join('\u0000')}`;
-      return hiddenRowsCache.get(key, version, () => readHiddenRows(strapi, uid, segmentKeys));
+      return hiddenRowsCache().get(key, version, () =>
+        readHiddenRows(strapi, uid, segmentKeys, targeting().maxHiddenIds)
+      );
     },
 
     async visitorOf(ctx: Context): Promise<VisitorState> {
@@ -202,7 +214,10 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async visitorSegmentKeys(ctx: Context): Promise<string[]> {
       const { profile } = await this.visitorOf(ctx);
-      return getService(strapi, 'segments').keysForVisitor(profile?.id ?? null, requestContext(ctx));
+      return getService(strapi, 'segments').keysForVisitor(
+        profile?.id ?? null,
+        requestContext(ctx)
+      );
     },
 
     /**

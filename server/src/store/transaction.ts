@@ -27,7 +27,9 @@ export function trackTransactions(db: TrackedDb): void {
   if (marked[TRACKED]) return;
   const original = db.transaction.bind(db);
   db.transaction = ((cb?: (params: TransactionParams) => unknown) =>
-    cb ? original((params) => open.run(params.trx, () => cb(params))) : original()) as TransactionFn;
+    cb
+      ? original((params) => open.run(params.trx, () => cb(params)))
+      : original()) as TransactionFn;
   marked[TRACKED] = true;
 }
 

@@ -10,8 +10,11 @@ import { TABLES } from '../../../server/src/store/tables';
  */
 describe('events: failed and fully rejected batches', () => {
   const app = useStrapi('events_batch_failures', { SEGMENTS_SCHEDULER_ENABLED: 'false' });
-  const post = (body: unknown, anonymousId: string) =>
-    request(app().server).post('/api/segments/events').set('X-Segments-Anonymous-Id', anonymousId).send(body);
+  const post = (body: object, anonymousId: string) =>
+    request(app().server)
+      .post('/api/segments/events')
+      .set('X-Segments-Anonymous-Id', anonymousId)
+      .send(body);
 
   describe('a batch the database refuses half-way', () => {
     // A real constraint on the events table refuses one row of the batch ("poison"): the insert
@@ -19,7 +22,9 @@ describe('events: failed and fully rejected batches', () => {
     beforeAll(async () => {
       const { knex } = app();
       if (isPostgres()) {
-        await knex.raw(`alter table ${TABLES.events} add constraint test_no_poison check (name <> 'poison')`);
+        await knex.raw(
+          `alter table ${TABLES.events} add constraint test_no_poison check (name <> 'poison')`
+        );
       } else {
         await knex.raw(
           `create trigger test_no_poison before insert on ${TABLES.events} when new.name = 'poison'
@@ -29,26 +34,40 @@ describe('events: failed and fully rejected batches', () => {
     });
     afterAll(async () => {
       const { knex } = app();
-      if (isPostgres()) await knex.raw(`alter table ${TABLES.events} drop constraint test_no_poison`);
+      if (isPostgres())
+        await knex.raw(`alter table ${TABLES.events} drop constraint test_no_poison`);
       else await knex.raw('drop trigger test_no_poison');
     });
 
     it('leaves no trace of a first-time visitor: no profile, events, rollups or activity', async () => {
       const before = await tableCounts(app());
       const res = await post(
-        { events: [{ name: 'page_view' }, { name: 'purchase', properties: { value: 30 } }, { name: 'poison' }] },
+        {
+          events: [
+            { name: 'page_view' },
+            { name: 'purchase', properties: { value: 30 } },
+            { name: 'poison' },
+          ],
+        },
         'anon-poisoned-batch'
       );
       expect(res.status).toBe(500);
-      expect(await app().knex(TABLES.profiles).where('anonymous_id', 'anon-poisoned-batch').first()).toBeUndefined();
+      expect(
+        await app().knex(TABLES.profiles).where('anonymous_id', 'anon-poisoned-batch').first()
+      ).toBeUndefined();
       expect(await tableCounts(app())).toEqual(before);
     });
 
     it('leaves a known visitor as it was', async () => {
       await post({ events: [{ name: 'page_view' }] }, 'anon-known-visitor').expect(202);
-      const profile = await app().knex(TABLES.profiles).where('anonymous_id', 'anon-known-visitor').first();
+      const profile = await app()
+        .knex(TABLES.profiles)
+        .where('anonymous_id', 'anon-known-visitor')
+        .first();
       const before = await tableCounts(app());
-      await post({ events: [{ name: 'signup' }, { name: 'poison' }] }, 'anon-known-visitor').expect(500);
+      await post({ events: [{ name: 'signup' }, { name: 'poison' }] }, 'anon-known-visitor').expect(
+        500
+      );
       expect(await tableCounts(app())).toEqual(before);
       expect(await app().knex(TABLES.profiles).where('id', profile.id).first()).toEqual(profile);
       // The next good batch goes through.
@@ -69,19 +88,32 @@ describe('events: failed and fully rejected batches', () => {
       expect(res.status).toBe(400);
       expect(res.body.accepted).toBe(0);
       expect(res.body.duplicates).toBe(0);
-      expect(res.body.rejected.map((r: { index: number; errors: { path: string }[] }) => [r.index, r.errors[0].path])).toEqual([
+      expect(
+        res.body.rejected.map((r: { index: number; errors: { path: string }[] }) => [
+          r.index,
+          r.errors[0].path,
+        ])
+      ).toEqual([
         [0, 'events[0].name'],
         [1, 'events[1].timestamp'],
       ]);
       expect(res.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
       expect(res.body.error.message).toContain('events[0].name');
-      expect(res.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual(['events[0].name', 'events[1].timestamp']);
+      expect(res.body.error.details.errors.map((e: { path: string }) => e.path)).toEqual([
+        'events[0].name',
+        'events[1].timestamp',
+      ]);
       expect(await tableCounts(app())).toEqual(before);
-      expect(await app().knex(TABLES.profiles).where('anonymous_id', 'anon-all-rejected').first()).toBeUndefined();
+      expect(
+        await app().knex(TABLES.profiles).where('anonymous_id', 'anon-all-rejected').first()
+      ).toBeUndefined();
     });
 
     it('still answers 202 when one event of the batch is accepted', async () => {
-      const res = await post({ events: [{ name: '1-not-a-name' }, { name: 'fine' }] }, 'anon-some-rejected');
+      const res = await post(
+        { events: [{ name: '1-not-a-name' }, { name: 'fine' }] },
+        'anon-some-rejected'
+      );
       expect(res.status).toBe(202);
       expect(res.body).toMatchObject({ accepted: 1, duplicates: 0 });
       expect(res.body.rejected).toHaveLength(1);

@@ -56,6 +56,13 @@ describe('targeting through GraphQL', () => {
     const member = await gql(query, vip);
     expect(titles(member.body.data.pages[0].articles)).toEqual(['open', 'vip-only']);
     expect(titles(member.body.data.pages[0].teaser.articles)).toEqual(['open', 'vip-only']);
+    // A relation's connection has no page info, so no count of hidden entries can leak from it.
+    const counted = await request(app().server)
+      .post('/graphql')
+      .set(beta)
+      .send({ query: '{ pages { articles_connection { pageInfo { total } } } }' })
+      .expect(400);
+    expect(counted.body.errors?.[0]?.message).toMatch(/Cannot query field "pageInfo"/);
   });
 
   it('refuses filters on the targets', async () => {
