@@ -9,6 +9,7 @@ import {
   registerTargetingVersionBumps,
 } from './personalization/hidden-entries';
 import { runMigrations } from './migrations';
+import { MEMBERSHIP_WEBHOOK_EVENTS } from './segments/memberships-service';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const report = await runMigrations(getService(strapi, 'store').knex(), { owner: `${os.hostname()}:${process.pid}` });
@@ -23,6 +24,10 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   if (config.grantStorefrontPermissions) await grantStorefrontPermissionsOnce(strapi);
   getService(strapi, 'geoip').start();
   getService(strapi, 'segments').startSchedule();
+  for (const [key, event] of Object.entries(MEMBERSHIP_WEBHOOK_EVENTS)) {
+    strapi.get('webhookStore').addAllowedEvent(key, event);
+  }
+  getService(strapi, 'memberships').start();
   if (config.retention.scheduledPurge) getService(strapi, 'retention').startSchedule();
   getService(strapi, 'campaigns').start();
   getService(strapi, 'analytics').start();

@@ -5,6 +5,7 @@ import { getService } from './shell/get-service';
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'scheduler').stopAll();
   await getService(strapi, 'campaigns').stop();
+  await getService(strapi, 'memberships').stop();
   getService(strapi, 'analytics').stop();
 };
 

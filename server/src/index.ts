@@ -33,6 +33,7 @@ import retention from './retention/service';
 import retentionController from './retention/controller';
 import scheduler from './scheduler/service';
 import segments from './segments/service';
+import memberships from './segments/memberships-service';
 import segmentsController from './segments/controller';
 import segment from './segments/content-type';
 import overview from './segments/overview-service';
@@ -60,6 +61,7 @@ export default {
     importer,
     retention,
     segments,
+    memberships,
     overview,
     personalization,
     targetingAdmin,

@@ -5,7 +5,7 @@ import { triggersMigration } from './campaigns/triggers-migration';
 import { foundationMigration, rollupDayIndexMigration } from './events/migration';
 import { contentVersionsMigration, exposuresMigration } from './personalization/migration';
 import { leasesMigration } from './scheduler/migration';
-import { membershipsMigration } from './segments/migration';
+import { membershipsMigration, reevaluationsMigration } from './segments/migration';
 import {
   runMigrations as run,
   type Migration,
@@ -22,6 +22,7 @@ export const MIGRATIONS: Migration[] = [
   rollupDayIndexMigration, // 2
   leasesMigration, // 10
   membershipsMigration, // 11
+  reevaluationsMigration, // 12
   campaignsMigration, // 20
   triggersMigration, // 21
   exposuresMigration, // 30

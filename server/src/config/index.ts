@@ -65,6 +65,19 @@ export const pluginConfigSchema = z
         /** `/me` keeps a visitor's profile and rollups this long (their own events clear it). */
         cacheTtlSeconds: z.number().int().min(0).max(3600).default(30),
         cacheMaxProfiles: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** Real-time memberships: changed profiles are re-evaluated within seconds (issue 22). */
+        realtime: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Each instance looks for due re-evaluations this often. */
+            intervalMs: z.number().int().min(50).max(60_000).default(1000),
+            /** Profiles one instance claims and re-evaluates at once. */
+            batchSize: z.number().int().min(1).max(10_000).default(500),
+            /** A claim not released within this time is taken over by another instance. */
+            claimTtlSeconds: z.number().int().min(5).max(3600).default(60),
+          })
+          .strict()
+          .default({}),
         preview: z
           .object({
             /** Above this predicted time the builder's preview estimates the size. */

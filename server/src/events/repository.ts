@@ -105,6 +105,11 @@ export interface IngestInput {
   rawEventsBefore?: number;
   /** Calendar day of an instant in the reporting time zone (activity days); UTC by default. */
   activityDay?: (epochMs: number) => string;
+  /**
+   * Runs inside the batch's transaction with the profiles it touched, last: what depends on the
+   * batch (the real-time membership queue) commits or rolls back with it.
+   */
+  afterWrite?: (trx: Knex.Transaction, profileIds: number[]) => Promise<void>;
 }
 
 export interface IngestResult {
@@ -158,7 +163,9 @@ async function eventRows(db: Db, input: IngestInput) {
 async function ingestPostgres(knex: Knex, input: IngestInput): Promise<IngestResult> {
   const { groups, profileOf } = await knex.transaction(async (trx) => {
     const resolved = await resolveProfiles(trx, input);
-    return { groups: await writePostgresBatch(trx, input, resolved), profileOf: resolved.profileOf };
+    const groups = await writePostgresBatch(trx, input, resolved);
+    if (input.afterWrite) await input.afterWrite(trx, [...new Set(resolved.profileOf.values())]);
+    return { groups, profileOf: resolved.profileOf };
   });
   const totals = aggregateGroups(groups);
   const stored = groups.reduce((sum, group) => sum + group.count, 0);
@@ -281,6 +288,7 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
       seen.filter((p) => p.id !== requesterId),
       input.now
     );
+    if (input.afterWrite) await input.afterWrite(trx, [...new Set(profileOf.values())]);
     return {
       stored: stored.length,
       duplicates: total - stored.length,

@@ -113,6 +113,11 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
           { ...input.columns, ...(fromUser?.columns ?? {}) },
           now
         );
+        // Traits or a merge can change stored memberships: queued with this transaction.
+        await getService(strapi, 'memberships').markChanged(
+          mergedProfileId === null ? [profileId] : [profileId, mergedProfileId],
+          trx
+        );
         return { profileId, traits, mergedProfileId };
       });
       for (const id of [result.profileId, result.mergedProfileId]) {

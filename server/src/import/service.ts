@@ -68,6 +68,7 @@ const importerService = ({ strapi }: { strapi: Core.Strapi }) => ({
           now,
           rawEventsBefore: now - retention.rawEventsDays * DAY_MS,
           activityDay,
+          afterWrite: (trx, ids) => getService(strapi, 'memberships').markChanged(ids, trx),
         });
         report.accepted += events.length;
         report.duplicates += stored.duplicates;

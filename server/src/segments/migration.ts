@@ -39,3 +39,22 @@ export const membershipsMigration: Migration = {
     });
   },
 };
+
+/**
+ * Profiles whose stored memberships must be re-evaluated (real-time maintenance): marked in the
+ * transaction that changed their data, due now (or later, for windows that expire), claimed by
+ * one instance at a time.
+ */
+export const reevaluationsMigration: Migration = {
+  version: 12,
+  name: 'membership re-evaluation queue',
+  async up(db) {
+    await db.schema.createTable(TABLES.reevaluations, (t) => {
+      t.bigInteger('profile_id').notNullable().primary('segments_reevaluations_pk');
+      t.bigInteger('due_at').notNullable();
+      t.string('claimed_by', 64).nullable();
+      t.bigInteger('claim_expires').nullable();
+      t.index(['due_at'], 'segments_reevaluations_due_idx'); // the worker: due, unclaimed first
+    });
+  },
+};

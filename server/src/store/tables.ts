@@ -12,6 +12,7 @@ export const TABLES = {
   membershipStaging: 'segments_membership_staging',
   membershipTransitions: 'segments_membership_transitions',
   sizeSnapshots: 'segments_size_snapshots',
+  reevaluations: 'segments_reevaluations',
   exposures: 'segments_experiment_exposures',
   campaignRuns: 'segments_campaign_runs',
   deliveries: 'segments_deliveries',

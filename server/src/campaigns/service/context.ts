@@ -238,6 +238,7 @@ export function campaignContext(strapi: Core.Strapi) {
         defaultTarget: null,
         context: null,
         now,
+        afterWrite: (trx, ids) => getService(strapi, 'memberships').markChanged(ids, trx),
       });
       getService(strapi, 'segments').invalidateProfile(profileId);
     },

@@ -1,0 +1,141 @@
+import type { Knex } from 'knex';
+import { compileRule, type CompiledRule, type Rule } from '../rules';
+import { loadProfileFacts } from '../rules/sql';
+import { TABLES } from '../store/tables';
+import { dependencyOrder } from './order';
+
+/** A segment whose stored memberships are kept current between recomputes. */
+export interface MaintainedSegment {
+  id: string;
+  key: string;
+  matches: CompiledRule;
+}
+
+export interface Transition {
+  segmentId: string;
+  segmentKey: string;
+  profileId: number;
+  kind: 'enter' | 'exit';
+  at: number;
+}
+
+/**
+ * Active segments that have been computed once (their first recompute sets the baseline and
+ * records no transitions; until then there is nothing to keep current), referenced first.
+ */
+export async function maintainedSegments(
+  knex: Knex,
+  segments: ReadonlyArray<{ documentId: string; key: string; rule: unknown; state: string }>
+): Promise<MaintainedSegment[]> {
+  const computed = new Set(
+    (
+      (await knex(TABLES.sizeSnapshots).distinct('segment_id')) as Array<{ segment_id: string }>
+    ).map((r) => r.segment_id)
+  );
+  return dependencyOrder(
+    segments.filter((s) => s.state !== 'archived' && computed.has(s.documentId))
+  ).map((s) => ({
+    id: s.documentId,
+    key: s.key,
+    matches: compileRule(s.rule as Rule),
+  }));
+}
+
+/**
+ * Re-evaluates these profiles against the maintained segments (in dependency order, so a
+ * `$segment` reference reads this pass's answer) with the same compiled rules as `/me` and a
+ * recompute's residual, and writes the difference to the stored memberships as a recompute
+ * does: an insert and an `enter` transition, or a delete and an `exit`. Each change is
+ * conditional (insert if absent, delete if present), so two passes over one profile can never
+ * record a transition twice. A profile that no longer exists leaves every segment.
+ */
+export async function reevaluateProfiles(
+  knex: Knex,
+  profileIds: readonly number[],
+  segments: readonly MaintainedSegment[],
+  options: { now: Date; retentionDays: number; keyToId: ReadonlyMap<string, string> }
+): Promise<Transition[]> {
+  if (!profileIds.length || !segments.length) return [];
+  const at = options.now.getTime();
+  const facts = new Map(
+    (
+      await loadProfileFacts(knex, profileIds, {
+        now: options.now,
+        retentionDays: options.retentionDays,
+      })
+    ).map((f) => [f.id, f])
+  );
+  const stored = new Map<number, Set<string>>();
+  for (const row of (await knex(TABLES.memberships)
+    .select('segment_id', 'profile_id')
+    .whereIn('profile_id', profileIds)) as Array<{
+    segment_id: string;
+    profile_id: number | string;
+  }>) {
+    const id = Number(row.profile_id);
+    if (!stored.has(id)) stored.set(id, new Set());
+    stored.get(id)!.add(row.segment_id);
+  }
+  const maintained = new Set(segments.map((s) => s.id));
+  const wanted: Array<Omit<Transition, 'at'>> = [];
+  for (const profileId of profileIds) {
+    const current = stored.get(profileId) ?? new Set<string>();
+    const profile = facts.get(profileId);
+    const members = new Set<string>();
+    // A reference to a segment outside this pass (archived, never computed) reads its stored rows.
+    const isMember = (key: string) => {
+      const id = options.keyToId.get(key);
+      if (id === undefined) return false;
+      return maintained.has(id) ? members.has(id) : current.has(id);
+    };
+    for (const segment of segments) {
+      const member = profile
+        ? segment.matches(profile, {
+            now: options.now,
+            retentionDays: options.retentionDays,
+            isMember,
+          })
+        : false;
+      if (member) members.add(segment.id);
+      if (member !== current.has(segment.id)) {
+        wanted.push({
+          segmentId: segment.id,
+          segmentKey: segment.key,
+          profileId,
+          kind: member ? 'enter' : 'exit',
+        });
+      }
+    }
+  }
+  if (!wanted.length) return [];
+  return knex.transaction(async (trx) => {
+    const done: Transition[] = [];
+    for (const change of wanted) {
+      const applied =
+        change.kind === 'enter'
+          ? (
+              (await trx(TABLES.memberships)
+                .insert({
+                  segment_id: change.segmentId,
+                  profile_id: change.profileId,
+                  entered_at: at,
+                })
+                .onConflict(['segment_id', 'profile_id'])
+                .ignore()
+                .returning('profile_id')) as unknown[]
+            ).length > 0
+          : (await trx(TABLES.memberships)
+              .where({ segment_id: change.segmentId, profile_id: change.profileId })
+              .delete()) > 0;
+      if (!applied) continue;
+      await trx(TABLES.membershipTransitions).insert({
+        segment_id: change.segmentId,
+        profile_id: change.profileId,
+        kind: change.kind,
+        at,
+      });
+      done.push({ ...change, at });
+    }
+    return done;
+  });
+}

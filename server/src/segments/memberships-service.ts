@@ -1,0 +1,148 @@
+import crypto from 'crypto';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { PluginConfig } from '../config';
+import { SEGMENT_UID } from '../store/uids';
+import { getService } from '../shell/get-service';
+import { maintainedSegments, reevaluateProfiles, type Transition } from './incremental';
+import { claimDueProfiles, markProfiles, queueLength, releaseProfiles } from './reevaluation-queue';
+
+/** Strapi webhook events (Settings → Webhooks) for stored membership transitions. */
+export const MEMBERSHIP_WEBHOOK_EVENTS = {
+  SEGMENT_ENTRY: 'segment.entry',
+  SEGMENT_EXIT: 'segment.exit',
+} as const;
+
+export interface PassReport {
+  claimed: number;
+  transitions: Transition[];
+}
+
+/**
+ * Real-time stored memberships (issue 22): writers mark the profiles they changed, in their own
+ * transaction; every instance's loop claims due profiles in batches, re-evaluates them against
+ * the computed segments and writes enter/exit transitions, then emits them as Strapi events.
+ */
+const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const knex = () => getService(strapi, 'store').knex();
+  const config = () => (strapi.config.get('plugin::segments') as PluginConfig).segments.realtime;
+  const token = `${process.pid}:${crypto.randomUUID()}`;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = true;
+
+  const emit = (transitions: Transition[]) => {
+    for (const t of transitions) {
+      const event =
+        t.kind === 'enter'
+          ? MEMBERSHIP_WEBHOOK_EVENTS.SEGMENT_ENTRY
+          : MEMBERSHIP_WEBHOOK_EVENTS.SEGMENT_EXIT;
+      void strapi.eventHub
+        .emit(event, {
+          segment: { documentId: t.segmentId, key: t.segmentKey },
+          profileId: t.profileId,
+          at: new Date(t.at).toISOString(),
+        })
+        .catch((error: unknown) =>
+          strapi.log.error(`[segments] ${event} webhook failed: ${String(error)}`)
+        );
+    }
+  };
+
+  return {
+    /**
+     * These profiles' data changed: queue them for re-evaluation, in the caller's transaction
+     * when one is given (so the mark commits, or rolls back, with the change).
+     */
+    async markChanged(profileIds: readonly number[], trx?: Knex | Knex.Transaction): Promise<void> {
+      if (!config().enabled || !profileIds.length) return;
+      await markProfiles(trx ?? knex(), profileIds, Date.now());
+      if (!stopped && !running) setImmediate(() => void this.tick());
+    },
+
+    /** One pass: claim up to a batch of due profiles, re-evaluate them, release them. */
+    async processDue(now = Date.now()): Promise<PassReport> {
+      const db = knex();
+      const claimed = await claimDueProfiles(db, {
+        token,
+        now,
+        claimExpires: now + config().claimTtlSeconds * 1000,
+        limit: config().batchSize,
+      });
+      if (!claimed.length) return { claimed: 0, transitions: [] };
+      const segments = (await strapi.db
+        .query(SEGMENT_UID)
+        .findMany({ select: ['documentId', 'key', 'rule', 'state'] })) as Array<{
+        documentId: string;
+        key: string;
+        rule: unknown;
+        state: string;
+      }>;
+      const transitions = await reevaluateProfiles(
+        db,
+        claimed,
+        await maintainedSegments(db, segments),
+        {
+          now: new Date(now),
+          retentionDays: (strapi.config.get('plugin::segments') as PluginConfig).retention
+            .rawEventsDays,
+          keyToId: new Map(segments.map((s) => [s.key, s.documentId])),
+        }
+      );
+      await releaseProfiles(db, token, claimed);
+      emit(transitions);
+      return { claimed: claimed.length, transitions };
+    },
+
+    /** Passes until nothing is due (tests and the loop). */
+    async drain(now?: number): Promise<Transition[]> {
+      const all: Transition[] = [];
+      for (;;) {
+        const report = await this.processDue(now);
+        all.push(...report.transitions);
+        if (report.claimed < config().batchSize) return all;
+      }
+    },
+
+    async tick(): Promise<void> {
+      if (running || stopped) return;
+      running = this.drain()
+        .catch((error: unknown) =>
+          strapi.log.error(`[segments] membership re-evaluation failed: ${String(error)}`)
+        )
+        .finally(() => {
+          running = null;
+        });
+      await running;
+    },
+
+    backlog: () => queueLength(knex(), Date.now()),
+
+    start(): void {
+      if (!config().enabled || !getService(strapi, 'scheduler').enabled()) return;
+      stopped = false;
+      const loop = () => {
+        if (stopped) return;
+        void this.tick().finally(() => {
+          if (!stopped) timer = setTimeout(loop, config().intervalMs);
+        });
+      };
+      timer = setTimeout(loop, config().intervalMs);
+    },
+
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+};
+
+export default membershipsService;
+export type MembershipsService = ReturnType<typeof membershipsService>;
+declare module '../shell/get-service' {
+  interface PluginServices {
+    memberships: MembershipsService;
+  }
+}
