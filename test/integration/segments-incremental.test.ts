@@ -1,7 +1,10 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
 import fc from 'fast-check';
 import request from 'supertest';
 import { useStrapi, type TestApp } from './helpers/strapi';
 import { apiToken } from './helpers/identity';
+import { adminToken } from './helpers/admin';
 import { TABLES } from '../../server/src/store/tables';
 
 /**
@@ -175,5 +178,51 @@ describe('real-time memberships: the loop on a running instance', () => {
     expect(row).toBeDefined();
     // Marked in the batch's transaction and picked up by this instance's loop at once.
     expect(Number(row!.at) - accepted).toBeLessThan(5_000);
+  });
+
+  it('delivers segment.entry through a Strapi webhook subscribed to it', async () => {
+    const received: Array<{ event: string; body: Record<string, unknown> }> = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ event: String(req.headers['x-strapi-event']), body: JSON.parse(body) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const admin = await adminToken(app(), { superAdmin: true });
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const created = await request(app().server)
+        .post('/admin/webhooks')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ name: 'segments', url, headers: {}, events: ['segment.entry', 'segment.exit'] });
+      expect(created.status).toBe(201);
+      await request(app().server)
+        .post('/api/segments/events')
+        .set('X-Segments-Anonymous-Id', 'anon-webhook-visitor')
+        .send({ events: [{ name: 'purchase' }, { name: 'purchase' }] })
+        .expect(202);
+      const started = Date.now();
+      while (!received.length && Date.now() - started < 10_000)
+        await new Promise((r) => setTimeout(r, 50));
+      const profile = await app()
+        .knex(TABLES.profiles)
+        .where('anonymous_id', 'anon-webhook-visitor')
+        .first();
+      expect(received).toEqual([
+        {
+          event: 'segment.entry',
+          body: expect.objectContaining({
+            event: 'segment.entry',
+            segment: expect.objectContaining({ key: 'buyers' }),
+            profileId: Number(profile.id),
+          }),
+        },
+      ]);
+    } finally {
+      receiver.close();
+    }
   });
 });

@@ -22,18 +22,21 @@ export async function bumpContentVersion(db: Knex, key: string): Promise<void> {
  * `ttlMs` (which bounds what the version does not see: writes straight to the database). A
  * failed load is forgotten; past `maxEntries` the oldest entry goes.
  */
-export function versionedCache<T>(ttlMs: number, maxEntries: number) {
+export function versionedCache<T>(ttl: number | (() => number), max: number | (() => number)) {
+  // Bounds given as functions are read at each use (configuration, complete after register).
+  const ttlMs = () => (typeof ttl === 'function' ? ttl() : ttl);
+  const maxEntries = () => (typeof max === 'function' ? max() : max);
   const entries = new Map<string, { at: number; version: number; value: Promise<T> }>();
   return {
     get(key: string, version: number, load: () => Promise<T>): Promise<T> {
       const hit = entries.get(key);
-      if (hit && hit.version === version && Date.now() - hit.at < ttlMs) return hit.value;
+      if (hit && hit.version === version && Date.now() - hit.at < ttlMs()) return hit.value;
       const entry = { at: Date.now(), version, value: load() };
       entry.value.catch(() => {
         if (entries.get(key) === entry) entries.delete(key);
       });
       entries.set(key, entry);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      if (entries.size > maxEntries()) entries.delete(entries.keys().next().value as string);
       return entry.value;
     },
     clear: () => entries.clear(),

@@ -128,20 +128,15 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
   }
   const TARGETING_VERSION = 'targeting';
   const targeting = () => (strapi.config.get('plugin::segments') as PluginConfig).targeting;
-  // Built on first use: the configuration is complete by then (services load before bootstrap).
-  let hiddenRowsStore: ReturnType<typeof versionedCache<HiddenRows>> | undefined;
-  const hiddenRowsCache = () =>
-    (hiddenRowsStore ??= versionedCache<HiddenRows>(
-      targeting().cacheTtlSeconds * 1000,
-      targeting().cacheMaxEntries
-    ));
+  const hiddenRowsCache = versionedCache<HiddenRows>(
+    () => targeting().cacheTtlSeconds * 1000,
+    () => targeting().cacheMaxEntries
+  );
 
   /**
    * Bumps a content version so every instance drops its cached copy, and drops this instance's
    * at once. Inside the caller's transaction (the Content Manager publishes in one) the bump
-   * waits for the commit: before it, SQLite's single connection is the transaction's (a bump
-   * would wait for it forever), and another instance could reload the old rows under the new
-   * version.
+   * waits for the commit, or another instance could reload the old rows under the new version.
    */
   async function bumpAfterCommit(key: string, clearLocal: () => void): Promise<void> {
     clearLocal();
@@ -176,7 +171,7 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
      * request reads the hidden rows again (see personalization/hidden-entries.ts).
      */
     invalidateTargeting(): Promise<void> {
-      return bumpAfterCommit(TARGETING_VERSION, () => hiddenRowsCache().clear());
+      return bumpAfterCommit(TARGETING_VERSION, () => hiddenRowsCache.clear());
     },
 
     /**
@@ -187,7 +182,7 @@ const personalizationService = ({ strapi }: { strapi: Core.Strapi }) => {
     async hiddenRows(uid: string, segmentKeys: readonly string[]) {
       const version = await readContentVersion(pluginKnex(strapi), TARGETING_VERSION);
       const key = `${uid}\u0000${[...segmentKeys].sort().join('\u0000')}`;
-      return hiddenRowsCache().get(key, version, () =>
+      return hiddenRowsCache.get(key, version, () =>
         readHiddenRows(strapi, uid, segmentKeys, targeting().maxHiddenIds)
       );
     },

@@ -41,7 +41,10 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     await withPgAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
     return {
       env: { DATABASE_NAME: name },
-      drop: () => withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+      drop: () =>
+        withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+          () => undefined
+        ),
     };
   }
   fs.mkdirSync(TMP_DIR, { recursive: true });
@@ -49,7 +52,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return {
     env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file },
     drop: async () => {
-      for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+      for (const suffix of ['', '-wal', '-shm', '-journal'])
+        fs.rmSync(file + suffix, { force: true });
     },
   };
 }
@@ -62,8 +66,26 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/**
+ * Waits until the pool is idle. Strapi emits `entry.*` events after a write's commit and after
+ * the reply, with a read of its own; destroying Strapi under that read leaves it waiting on a
+ * pool that is gone, and its timeout (60 s later) fails whichever test file the worker runs
+ * then. So a stop lets in-flight queries finish first (at most 5 s).
+ */
+async function settle(knex: Knex): Promise<void> {
+  const pool = (knex.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+  const deadline = Date.now() + 5_000;
+  await new Promise((r) => setTimeout(r, 20));
+  while (pool && (pool.numUsed() > 0 || pool.numPendingAcquires() > 0) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** Boots the playground in this process against the given database. */
-export async function bootStrapi(db: TestDatabase, extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function bootStrapi(
+  db: TestDatabase,
+  extraEnv: Record<string, string> = {}
+): Promise<TestApp> {
   Object.assign(process.env, { LOG_LEVEL: 'error', ...db.env, ...extraEnv });
   const { createStrapi } = await import('@strapi/strapi');
   const instance = createStrapi({ appDir: APP_DIR, distDir: DIST_DIR });
@@ -81,6 +103,7 @@ export async function bootStrapi(db: TestDatabase, extraEnv: Record<string, stri
     knex: strapi.db.connection as unknown as Knex,
     server: strapi.server.httpServer,
     stop: async () => {
+      await settle(strapi.db.connection as unknown as Knex);
       await strapi.destroy();
       for (const key of Object.keys(extraEnv)) delete process.env[key];
     },
