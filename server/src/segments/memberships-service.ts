@@ -6,6 +6,8 @@ import { SEGMENT_UID } from '../store/uids';
 import { getService } from '../shell/get-service';
 import { maintainedSegments, reevaluateProfiles, type Transition } from './incremental';
 import { claimDueProfiles, markProfiles, queueLength, releaseProfiles } from './reevaluation-queue';
+import { expiryClauses } from './expiry';
+import { sweepExpiries } from './expiry-sweep';
 
 /** Strapi webhook events (Settings → Webhooks) for stored membership transitions. */
 export const MEMBERSHIP_WEBHOOK_EVENTS = {
@@ -30,6 +32,16 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
+
+  const allSegments = async () =>
+    (await strapi.db
+      .query(SEGMENT_UID)
+      .findMany({ select: ['documentId', 'key', 'rule', 'state'] })) as Array<{
+      documentId: string;
+      key: string;
+      rule: unknown;
+      state: string;
+    }>;
 
   const emit = (transitions: Transition[]) => {
     for (const t of transitions) {
@@ -70,14 +82,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
         limit: config().batchSize,
       });
       if (!claimed.length) return { claimed: 0, transitions: [] };
-      const segments = (await strapi.db
-        .query(SEGMENT_UID)
-        .findMany({ select: ['documentId', 'key', 'rule', 'state'] })) as Array<{
-        documentId: string;
-        key: string;
-        rule: unknown;
-        state: string;
-      }>;
+      const segments = await allSegments();
       const transitions = await reevaluateProfiles(
         db,
         claimed,
@@ -118,9 +123,29 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     backlog: () => queueLength(knex(), Date.now()),
 
+    /**
+     * Queues the profiles whose windowed answers can change between `now - 60 s` and
+     * `now + 120 s` without a new event, each due at its moment. Runs every minute on one
+     * instance (lease); the overlap covers a late or missed fire.
+     */
+    async sweepExpiries(now = Date.now()): Promise<number> {
+      const db = knex();
+      const all = await allSegments();
+      const segments = await maintainedSegments(db, all);
+      const rules = new Map(all.map((s) => [s.documentId, s.rule]));
+      const clauses = segments.flatMap((s) => expiryClauses(rules.get(s.id)));
+      return clauses.length
+        ? sweepExpiries(db, clauses, { from: now - 60_000, to: now + 120_000 })
+        : 0;
+    },
+
     start(): void {
       if (!config().enabled || !getService(strapi, 'scheduler').enabled()) return;
       stopped = false;
+      getService(strapi, 'scheduler').schedule('segment-window-expiries', '* * * * *', async () => {
+        const marked = await this.sweepExpiries();
+        if (marked) setImmediate(() => void this.tick());
+      });
       const loop = () => {
         if (stopped) return;
         void this.tick().finally(() => {

@@ -13,15 +13,31 @@ export async function markProfiles(
   profileIds: readonly number[],
   dueAt: number
 ) {
-  const ids = [...new Set(profileIds)];
-  if (!ids.length) return;
+  await markProfilesDue(
+    knex,
+    [...new Set(profileIds)].map((profileId) => ({ profileId, dueAt }))
+  );
+}
+
+/** Marks with a due time each (one row per profile: the earliest wins, here as in the table). */
+export async function markProfilesDue(
+  knex: Knex | Knex.Transaction,
+  marks: ReadonlyArray<{ profileId: number; dueAt: number }>
+) {
+  const earliestOf = new Map<number, number>();
+  for (const { profileId, dueAt } of marks) {
+    earliestOf.set(profileId, Math.min(dueAt, earliestOf.get(profileId) ?? Infinity));
+  }
+  const rows = [...earliestOf].map(([id, due]) => ({
+    profile_id: id,
+    due_at: due,
+    claimed_by: null,
+    claim_expires: null,
+  }));
   const earliest = dialectOf(knex) === 'postgres' ? 'least' : 'min';
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = ids
-      .slice(i, i + 500)
-      .map((id) => ({ profile_id: id, due_at: dueAt, claimed_by: null, claim_expires: null }));
+  for (let i = 0; i < rows.length; i += 500) {
     await knex(TABLES.reevaluations)
-      .insert(rows)
+      .insert(rows.slice(i, i + 500))
       .onConflict('profile_id')
       .merge({
         due_at: knex.raw(`${earliest}(${TABLES.reevaluations}.due_at, excluded.due_at)`),
