@@ -106,10 +106,12 @@ export async function recomputeSegment(
         .count({ n: '*' });
       const entered = size - Number((previous as { n: number | string }).n);
       if (entered > 0) {
+        // ON CONFLICT: the real-time loop may have added the same member since the read above.
         await trx.raw(
           `INSERT INTO ${TABLES.memberships} (segment_id, profile_id, entered_at)
            SELECT ?, s.profile_id, ? FROM (${staged}) s
-           WHERE NOT ${isMember}`,
+           WHERE NOT ${isMember}
+           ON CONFLICT (segment_id, profile_id) DO NOTHING`,
           [segment.id, at, runId, segment.id]
         );
       }
