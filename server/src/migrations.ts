@@ -5,7 +5,11 @@ import { triggersMigration } from './campaigns/triggers-migration';
 import { foundationMigration, rollupDayIndexMigration } from './events/migration';
 import { contentVersionsMigration, exposuresMigration } from './personalization/migration';
 import { leasesMigration } from './scheduler/migration';
-import { membershipsMigration, reevaluationsMigration } from './segments/migration';
+import {
+  membershipsMigration,
+  reevaluationMarksMigration,
+  reevaluationsMigration,
+} from './segments/migration';
 import {
   runMigrations as run,
   type Migration,
@@ -23,6 +27,7 @@ export const MIGRATIONS: Migration[] = [
   leasesMigration, // 10
   membershipsMigration, // 11
   reevaluationsMigration, // 12
+  reevaluationMarksMigration, // 13
   campaignsMigration, // 20
   triggersMigration, // 21
   exposuresMigration, // 30

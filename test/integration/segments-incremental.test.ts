@@ -138,8 +138,9 @@ describe('real-time memberships: incremental maintenance', () => {
               key: string;
               entered: number;
               exited: number;
+              deferred: number;
             }>
-          ).filter((r) => r.entered || r.exited);
+          ).filter((r) => r.entered || r.exited || r.deferred);
           expect(corrections).toEqual([]);
         }
       }),

@@ -3,6 +3,7 @@ import { compileRule, type CompiledRule, type Rule } from '../rules';
 import { loadProfileFacts } from '../rules/sql';
 import { TABLES } from '../store/tables';
 import { dependencyOrder } from './order';
+import { lockMembershipWrites } from './membership-lock';
 
 /** A segment whose stored memberships are kept current between recomputes. */
 export interface MaintainedSegment {
@@ -109,6 +110,7 @@ export async function reevaluateProfiles(
   }
   if (!wanted.length) return [];
   return knex.transaction(async (trx) => {
+    await lockMembershipWrites(trx, 'shared');
     const done: Transition[] = [];
     for (const change of wanted) {
       const applied =

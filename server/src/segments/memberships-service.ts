@@ -5,7 +5,14 @@ import type { PluginConfig } from '../config';
 import { SEGMENT_UID } from '../store/uids';
 import { getService } from '../shell/get-service';
 import { maintainedSegments, reevaluateProfiles, type Transition } from './incremental';
-import { claimDueProfiles, markProfiles, queueLength, releaseProfiles } from './reevaluation-queue';
+import {
+  SETTLED_RETENTION_MS,
+  claimDueProfiles,
+  markProfiles,
+  pruneSettled,
+  queueLength,
+  releaseProfiles,
+} from './reevaluation-queue';
 import { expiryClauses } from './expiry';
 import { sweepExpiries } from './expiry-sweep';
 
@@ -145,6 +152,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       getService(strapi, 'scheduler').schedule('segment-window-expiries', '* * * * *', async () => {
         const marked = await this.sweepExpiries();
         if (marked) setImmediate(() => void this.tick());
+        await pruneSettled(knex(), Date.now() - SETTLED_RETENTION_MS);
       });
       const loop = () => {
         if (stopped) return;

@@ -1,5 +1,6 @@
 import type { Migration } from '../store/migration-runner';
 import { TABLES } from '../store/tables';
+import { dialectOf } from '../store/dialect';
 
 /** Batch memberships, their transitions and daily sizes. */
 export const membershipsMigration: Migration = {
@@ -56,5 +57,25 @@ export const reevaluationsMigration: Migration = {
       t.bigInteger('claim_expires').nullable();
       t.index(['due_at'], 'segments_reevaluations_due_idx'); // the worker: due, unclaimed first
     });
+  },
+};
+
+/**
+ * Which change last marked each profile, kept after its re-evaluation (settled rows, pruned after
+ * an hour): a recompute leaves to the real-time loop every profile whose change it may not have
+ * seen. Postgres records the marking transaction (compared with the recompute's snapshot);
+ * SQLite, which runs one transaction at a time, the time of the mark.
+ */
+export const reevaluationMarksMigration: Migration = {
+  version: 13,
+  name: 'membership re-evaluation marks',
+  async up(db) {
+    await db.schema.alterTable(TABLES.reevaluations, (t) => {
+      t.bigInteger('marked_at').nullable();
+      t.index(['marked_at'], 'segments_reevaluations_marked_idx');
+    });
+    if (dialectOf(db) === 'postgres') {
+      await db.raw(`ALTER TABLE ${TABLES.reevaluations} ADD COLUMN marked_xid xid8`);
+    }
   },
 };

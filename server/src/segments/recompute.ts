@@ -4,6 +4,14 @@ import type { Rule } from '../rules';
 import { exactMatchingIdsSql, streamMatchingProfileIds } from '../rules/sql';
 import { TABLES } from '../store/tables';
 import { dialectOf } from '../store/dialect';
+import { lockMembershipWrites } from './membership-lock';
+import { markedSinceSql, marksSeenNow } from './reevaluation-queue';
+
+/** The `n` of a raw `SELECT count(*) AS n` (rows on Postgres, an array on SQLite). */
+function count(result: unknown): number {
+  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+  return Number((rows[0] as { n: number | string }).n);
+}
 
 export interface SegmentToCompute {
   /** The segment's documentId: memberships are keyed by it. */
@@ -18,6 +26,11 @@ export interface RecomputeResult {
   size: number;
   entered: number;
   exited: number;
+  /**
+   * Differences left to the real-time loop: profiles changed by writes this run may not have seen
+   * (the loop's answer is newer). 0 when nothing wrote meanwhile and memberships agree.
+   */
+  deferred: number;
   /** True for a segment's first computation, which records no enter transitions. */
   initial: boolean;
   computedAt: number;
@@ -32,6 +45,9 @@ const STAGING_CHUNK = 10_000;
  * transaction — those who entered are inserted and recorded as `enter` transitions, those who left
  * are deleted and recorded as `exit`, and the day's size snapshot is upserted. Members never
  * disappear and reappear mid-recompute, and a failure leaves the previous membership intact.
+ * Profiles changed by writes it may not have seen are left to the real-time loop (`deferred`);
+ * the diff holds the exclusive membership-writes lock, so a recompute and a real-time pass never
+ * record the same transition.
  * `keyToId` resolves `$segment` references to the referenced segments' current memberships.
  */
 export async function recomputeSegment(
@@ -51,20 +67,17 @@ export async function recomputeSegment(
         .where('segment_id', options.keyToId.get(key) ?? `missing:${key}`),
   };
   try {
+    const seen = await marksSeenNow(knex);
     // Stage the new member set: in one INSERT … SELECT when SQL decides the rule alone, else
     // streamed through the in-memory evaluator in batches.
-    let size = 0;
     const exact = exactMatchingIdsSql(knex, segment.rule, matchOptions);
     if (exact) {
       await knex.raw(
         `INSERT INTO ${TABLES.membershipStaging} (run_id, profile_id) SELECT ?, m.id FROM (${exact.sql}) m`,
         [runId, ...exact.bindings]
       );
-      const [row] = await knex(TABLES.membershipStaging).where('run_id', runId).count({ n: '*' });
-      size = Number((row as { n: number | string }).n);
     } else {
       for await (const ids of streamMatchingProfileIds(knex, segment.rule, matchOptions)) {
-        size += ids.length;
         for (let i = 0; i < ids.length; i += STAGING_CHUNK) {
           await stageProfileIds(knex, runId, ids.slice(i, i + STAGING_CHUNK));
         }
@@ -72,49 +85,75 @@ export async function recomputeSegment(
     }
 
     return await knex.transaction(async (trx) => {
+      await lockMembershipWrites(trx, 'exclusive');
       const initial = !(await trx(TABLES.sizeSnapshots).where('segment_id', segment.id).first());
-      const staged = `SELECT s.profile_id FROM ${TABLES.membershipStaging} s WHERE s.run_id = ?`;
+      // A profile changed by a write this run may not have seen keeps the real-time loop's
+      // answer, which is newer. The first computation is the baseline for every profile.
+      const owned = (column: string) =>
+        initial ? { sql: '0 = 1', bindings: [] } : markedSinceSql(column, seen);
       const isMember = `EXISTS (SELECT 1 FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND m.profile_id = s.profile_id)`;
       const isStaged = `EXISTS (SELECT 1 FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND s.profile_id = m.profile_id)`;
+      const newcomers = owned('s.profile_id');
+      const leavers = owned('m.profile_id');
+      const entering = {
+        sql: `FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND NOT ${isMember} AND NOT ${newcomers.sql}`,
+        bindings: [runId, segment.id, ...newcomers.bindings],
+      };
+      const leaving = {
+        sql: `FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND NOT ${isStaged} AND NOT ${leavers.sql}`,
+        bindings: [segment.id, runId, ...leavers.bindings],
+      };
+      const differences = async (sql: string, bindings: unknown[]) =>
+        count(await trx.raw(`SELECT count(*) AS n ${sql}`, bindings as Knex.RawBinding[]));
+      const entered = await differences(entering.sql, entering.bindings);
+      const exited = await differences(leaving.sql, leaving.bindings);
+      const deferred = initial
+        ? 0
+        : (await differences(
+            `FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND NOT ${isMember}`,
+            [runId, segment.id]
+          )) -
+          entered +
+          (await differences(
+            `FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND NOT ${isStaged}`,
+            [segment.id, runId]
+          )) -
+          exited;
 
       if (!initial) {
         await trx.raw(
           `INSERT INTO ${TABLES.membershipTransitions} (segment_id, profile_id, kind, at)
-           SELECT ?, s.profile_id, 'enter', ? FROM ${TABLES.membershipStaging} s
-           WHERE s.run_id = ? AND NOT ${isMember}`,
-          [segment.id, at, runId, segment.id]
+           SELECT ?, s.profile_id, 'enter', ? ${entering.sql}`,
+          [segment.id, at, ...entering.bindings]
         );
         await trx.raw(
           `INSERT INTO ${TABLES.membershipTransitions} (segment_id, profile_id, kind, at)
-           SELECT ?, m.profile_id, 'exit', ? FROM ${TABLES.memberships} m
-           WHERE m.segment_id = ? AND NOT ${isStaged}`,
-          [segment.id, at, segment.id, runId]
+           SELECT ?, m.profile_id, 'exit', ? ${leaving.sql}`,
+          [segment.id, at, ...leaving.bindings]
         );
       }
-      const exited: number = await trx(TABLES.memberships)
-        .where('segment_id', segment.id)
-        .whereNotExists(
-          trx(`${TABLES.membershipStaging} as s`)
-            .select(trx.raw('1'))
-            .where('s.run_id', runId)
-            .whereRaw(`s.profile_id = ${TABLES.memberships}.profile_id`)
-        )
-        .delete();
-      // After the delete, every remaining member is staged: the newcomers are the difference.
-      const [previous] = await trx(TABLES.memberships)
-        .where('segment_id', segment.id)
-        .count({ n: '*' });
-      const entered = size - Number((previous as { n: number | string }).n);
+      if (exited > 0) {
+        await trx.raw(
+          `DELETE FROM ${TABLES.memberships} WHERE segment_id = ? AND profile_id IN (SELECT m.profile_id ${leaving.sql})`,
+          [segment.id, ...leaving.bindings]
+        );
+      }
       if (entered > 0) {
-        // ON CONFLICT: the real-time loop may have added the same member since the read above.
         await trx.raw(
           `INSERT INTO ${TABLES.memberships} (segment_id, profile_id, entered_at)
-           SELECT ?, s.profile_id, ? FROM (${staged}) s
-           WHERE NOT ${isMember}
-           ON CONFLICT (segment_id, profile_id) DO NOTHING`,
-          [segment.id, at, runId, segment.id]
+           SELECT ?, s.profile_id, ? ${entering.sql}`,
+          [segment.id, at, ...entering.bindings]
         );
       }
+      const size = Number(
+        (
+          (await trx(TABLES.memberships)
+            .where('segment_id', segment.id)
+            .count({ n: '*' })) as Array<{
+            n: number | string;
+          }>
+        )[0].n
+      );
       await trx(TABLES.sizeSnapshots)
         .insert({ segment_id: segment.id, day: day(at), size, computed_at: at })
         .onConflict(['segment_id', 'day'])
@@ -125,6 +164,7 @@ export async function recomputeSegment(
         size,
         entered,
         exited,
+        deferred,
         initial,
         computedAt: at,
         durationMs: Date.now() - started,

@@ -3,9 +3,16 @@ import { TABLES } from '../store/tables';
 import { dialectOf } from '../store/dialect';
 
 /**
+ * `due_at` of a settled row: re-evaluated, nothing pending. Settled rows stay (with `marked_at`)
+ * for {@link SETTLED_RETENTION_MS} so a recompute can tell which profiles changed while it ran.
+ */
+export const NOT_DUE = 8_640_000_000_000_000; // the largest Date in milliseconds
+export const SETTLED_RETENTION_MS = 3_600_000;
+
+/**
  * The durable queue of profiles whose stored memberships need a look (issue 22). A mark is an
  * upsert: the earliest due time wins, and a mark on a profile being processed clears the claim,
- * so the worker's final delete (which requires its own claim) leaves the profile queued for one
+ * so the worker's final release (which requires its own claim) leaves the profile queued for one
  * more pass instead of losing the change.
  */
 export async function markProfiles(
@@ -28,13 +35,19 @@ export async function markProfilesDue(
   for (const { profileId, dueAt } of marks) {
     earliestOf.set(profileId, Math.min(dueAt, earliestOf.get(profileId) ?? Infinity));
   }
+  const pg = dialectOf(knex) === 'postgres';
+  const marked = {
+    marked_at: Date.now(),
+    ...(pg ? { marked_xid: knex.raw('pg_current_xact_id()') } : {}),
+  };
   const rows = [...earliestOf].map(([id, due]) => ({
     profile_id: id,
     due_at: due,
     claimed_by: null,
     claim_expires: null,
+    ...marked,
   }));
-  const earliest = dialectOf(knex) === 'postgres' ? 'least' : 'min';
+  const earliest = pg ? 'least' : 'min';
   for (let i = 0; i < rows.length; i += 500) {
     await knex(TABLES.reevaluations)
       .insert(rows.slice(i, i + 500))
@@ -43,6 +56,7 @@ export async function markProfilesDue(
         due_at: knex.raw(`${earliest}(${TABLES.reevaluations}.due_at, excluded.due_at)`),
         claimed_by: null,
         claim_expires: null,
+        ...marked,
       });
   }
 }
@@ -73,7 +87,7 @@ export async function claimDueProfiles(
   return rows.map((r) => Number(r.profile_id));
 }
 
-/** Done with a claim: rows still carrying it go (a newer mark cleared the claim and stays). */
+/** Done with a claim: rows still carrying it settle (a newer mark cleared the claim: still due). */
 export async function releaseProfiles(
   knex: Knex | Knex.Transaction,
   token: string,
@@ -83,17 +97,58 @@ export async function releaseProfiles(
     await knex(TABLES.reevaluations)
       .whereIn('profile_id', profileIds.slice(i, i + 500))
       .andWhere('claimed_by', token)
-      .delete();
+      .update({ due_at: NOT_DUE, claimed_by: null, claim_expires: null });
   }
 }
 
+/** Forgets settled rows marked before `before` (an hour back: no recompute runs that long). */
+export async function pruneSettled(knex: Knex, before: number): Promise<number> {
+  return knex(TABLES.reevaluations)
+    .where('due_at', NOT_DUE)
+    .andWhere((q) => q.whereNull('marked_at').orWhere('marked_at', '<', before))
+    .delete();
+}
+
+/**
+ * What a recompute has seen of the marks, taken before it reads: the Postgres snapshot (every
+ * transaction committed by then), or on SQLite — one transaction at a time — the time.
+ */
+export type MarksSeen = { pg: string } | { sqliteAt: number };
+
+export async function marksSeenNow(knex: Knex): Promise<MarksSeen> {
+  if (dialectOf(knex) !== 'postgres') return { sqliteAt: Date.now() };
+  const result = (await knex.raw('SELECT pg_current_snapshot()::text AS snapshot')) as {
+    rows: Array<{ snapshot: string }>;
+  };
+  return { pg: result.rows[0].snapshot };
+}
+
+/**
+ * SQL true for a profile (column `column`) marked by a change the recompute may not have seen:
+ * the real-time loop, which re-evaluates after every mark, has or will have the newer answer.
+ */
+export function markedSinceSql(
+  column: string,
+  seen: MarksSeen
+): { sql: string; bindings: Array<string | number> } {
+  const unseen =
+    'pg' in seen ? 'NOT pg_visible_in_snapshot(r.marked_xid, ?::pg_snapshot)' : 'r.marked_at >= ?';
+  return {
+    sql: `EXISTS (SELECT 1 FROM ${TABLES.reevaluations} r WHERE r.profile_id = ${column} AND ${unseen})`,
+    bindings: ['pg' in seen ? seen.pg : seen.sqliteAt],
+  };
+}
+
+/** Profiles waiting for a re-evaluation (settled rows are not waiting), and how many are due. */
 export async function queueLength(
   knex: Knex,
   now: number
 ): Promise<{ due: number; total: number }> {
-  const [row] = (await knex(TABLES.reevaluations).select(
-    knex.raw('count(*) as total'),
-    knex.raw('sum(case when due_at <= ? then 1 else 0 end) as due', [now])
-  )) as Array<{ total: number | string; due: number | string | null }>;
+  const [row] = (await knex(TABLES.reevaluations)
+    .where('due_at', '<', NOT_DUE)
+    .select(
+      knex.raw('count(*) as total'),
+      knex.raw('sum(case when due_at <= ? then 1 else 0 end) as due', [now])
+    )) as Array<{ total: number | string; due: number | string | null }>;
   return { total: Number(row?.total ?? 0), due: Number(row?.due ?? 0) };
 }

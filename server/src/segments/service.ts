@@ -4,12 +4,7 @@ import type { Rule } from '../rules';
 import { countMatchingProfiles, sampledProfileSql, streamMatchingProfileIds } from '../rules/sql';
 import { SEGMENT_UID } from '../store/uids';
 import { usesOf } from './check-write';
-import {
-  estimateSize,
-  exactWouldExceed,
-  samplingPlan,
-  type SizeEstimate,
-} from './estimate';
+import { estimateSize, exactWouldExceed, samplingPlan, type SizeEstimate } from './estimate';
 import { countProfiles } from '../profiles/repository';
 import { dependencyOrder } from './order';
 import { recomputeSegment, type RecomputeResult } from './recompute';
@@ -17,12 +12,7 @@ import { TABLES } from '../store/tables';
 import { loadProfileFacts } from '../rules/sql';
 import { validateRule, type ProfileFacts, type RequestContext } from '../rules';
 import type { FieldError } from '../contracts';
-import {
-  anonymousFacts,
-  liveSegmentKeys,
-  prepareLiveSegments,
-  type LiveSegment,
-} from './realtime';
+import { anonymousFacts, liveSegmentKeys, prepareLiveSegments, type LiveSegment } from './realtime';
 import { LruCache } from '../utils/lru-cache';
 import { getService } from '../shell/get-service';
 
