@@ -9,7 +9,7 @@ import {
   registerTargetingVersionBumps,
 } from './personalization/hidden-entries';
 import { runMigrations } from './migrations';
-import { MEMBERSHIP_WEBHOOK_EVENTS } from './segments/memberships-service';
+import { MEMBERSHIP_WEBHOOK_EVENTS } from './segments/membership-events';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const report = await runMigrations(getService(strapi, 'store').knex(), { owner: `${os.hostname()}:${process.pid}` });

@@ -15,12 +15,8 @@ import {
 } from './reevaluation-queue';
 import { expiryClauses } from './expiry';
 import { sweepExpiries } from './expiry-sweep';
+import { MEMBERSHIP_WEBHOOK_EVENTS } from './membership-events';
 
-/** Strapi webhook events (Settings → Webhooks) for stored membership transitions. */
-export const MEMBERSHIP_WEBHOOK_EVENTS = {
-  SEGMENT_ENTRY: 'segment.entry',
-  SEGMENT_EXIT: 'segment.exit',
-} as const;
 
 export interface PassReport {
   claimed: number;

@@ -6,7 +6,12 @@ import { campaignPlanner } from './planner';
 import { campaignTracking } from './tracking';
 import { getService } from '../../shell/get-service';
 
+import { MEMBERSHIP_WEBHOOK_EVENTS } from '../../segments/membership-events';
+
 export type { DispatchReport } from './dispatcher';
+
+/** Entries written within this long of each other are planned in one pass. */
+const ENTRY_PASS_DELAY_MS = 250;
 export type { PlanReport } from './planner';
 
 /**
@@ -19,6 +24,8 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let dispatchTimer: NodeJS.Timeout | null = null;
   let dispatching: Promise<unknown> | null = null;
   let stopped = false;
+  let entryPass: NodeJS.Timeout | null = null;
+  let unsubscribeEntries: (() => void) | null = null;
 
   return {
     owner: ctx.owner,
@@ -35,6 +42,19 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       scheduler.schedule('campaign-planner', ctx.config().campaigns.plannerCron, async () => {
         await this.plan();
       });
+      // A stored entry (the real-time loop on this instance) starts a planner pass at once, so a
+      // segmentEntry campaign fires within seconds rather than at the next planner tick. Entries
+      // arriving together share one pass; the lease keeps it to one instance at a time.
+      unsubscribeEntries = strapi.eventHub.on(MEMBERSHIP_WEBHOOK_EVENTS.SEGMENT_ENTRY, async () => {
+        if (stopped || entryPass) return;
+        entryPass = setTimeout(() => {
+          entryPass = null;
+          if (stopped) return;
+          void this.plan().catch((error: unknown) =>
+            strapi.log.error(`[segments] campaign planner (segment entry) failed: ${String(error)}`)
+          );
+        }, ENTRY_PASS_DELAY_MS);
+      }) as () => void;
       const loop = () => {
         if (stopped) return;
         dispatching = this.dispatch()
@@ -52,6 +72,10 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async stop(): Promise<void> {
       stopped = true;
+      unsubscribeEntries?.();
+      unsubscribeEntries = null;
+      if (entryPass) clearTimeout(entryPass);
+      entryPass = null;
       if (dispatchTimer) clearTimeout(dispatchTimer);
       dispatchTimer = null;
       await dispatching;
