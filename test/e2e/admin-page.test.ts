@@ -43,6 +43,10 @@ test('a super admin reaches the Segments page from the main menu and sees the ov
   expect(overview.segments).toBeGreaterThanOrEqual(3); // the demo's three
   expect((await segments.textContent())?.trim()).toBe(overview.segments.toLocaleString('en-US'));
   expect((await profiles.textContent())?.trim()).toBe(overview.profiles.toLocaleString('en-US'));
+  // The real-time memberships status: the backlog and its bound, as the server reports them.
+  const realtime = page.getByTestId('realtime-backlog');
+  await expectVisible(realtime, 'the real-time memberships status');
+  expect(await realtime.textContent()).toMatch(/profiles waiting for a re-evaluation .* past 50,?000 due/);
 
   // Take focus and pointer off the menu link so its tooltip does not cover the screenshot.
   await page.getByRole('heading', { name: 'Segments', level: 1 }).click();

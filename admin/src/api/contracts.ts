@@ -6,6 +6,7 @@ export type {
   DataEnvelope,
   FieldError,
   Overview,
+  RealtimeStatus,
   RuleValidation,
   SegmentCatalog,
   SegmentSummary,

@@ -75,6 +75,11 @@ export const pluginConfigSchema = z
             batchSize: z.number().int().min(1).max(10_000).default(500),
             /** A claim not released within this time is taken over by another instance. */
             claimTtlSeconds: z.number().int().min(5).max(3600).default(60),
+            /**
+             * Past this many due profiles (a burst, an import) the loop stops re-evaluating one by
+             * one and recomputes the segments instead, once, then carries on.
+             */
+            maxBacklog: z.number().int().min(1).max(100_000_000).default(50_000),
           })
           .strict()
           .default({}),

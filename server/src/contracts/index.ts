@@ -10,6 +10,25 @@ export interface DataEnvelope<T> {
 export interface Overview {
   segments: number;
   profiles: number;
+  /** Real-time memberships: what waits for the loop, and the last fall-back to a recompute. */
+  realtime: RealtimeStatus;
+}
+
+export interface RealtimeStatus {
+  enabled: boolean;
+  /** Profiles waiting for a re-evaluation, and how many of them are due now. */
+  backlog: { total: number; due: number };
+  maxBacklog: number;
+  lastFallback: RealtimeFallback | null;
+}
+
+/** The loop met a backlog past `maxBacklog` and recomputed the segments instead. */
+export interface RealtimeFallback {
+  at: string;
+  backlog: number;
+  segments: number;
+  settled: number;
+  durationMs: number;
 }
 
 /** GET /api/segments/me (content API). */

@@ -2,6 +2,7 @@ import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { PluginConfig } from '../config';
+import type { RealtimeFallback, RealtimeStatus } from '../contracts';
 import { SEGMENT_UID } from '../store/uids';
 import { getService } from '../shell/get-service';
 import { maintainedSegments, reevaluateProfiles, type Transition } from './incremental';
@@ -9,19 +10,22 @@ import {
   SETTLED_RETENTION_MS,
   claimDueProfiles,
   markProfiles,
+  marksSeenNow,
   pruneSettled,
   queueLength,
   releaseProfiles,
+  settleSeenMarks,
 } from './reevaluation-queue';
 import { expiryClauses } from './expiry';
 import { sweepExpiries } from './expiry-sweep';
 import { MEMBERSHIP_WEBHOOK_EVENTS } from './membership-events';
 
-
 export interface PassReport {
   claimed: number;
   transitions: Transition[];
 }
+
+const FALLBACK_KEY = 'realtime-last-fallback';
 
 /**
  * Real-time stored memberships (issue 22): writers mark the profiles they changed, in their own
@@ -32,6 +36,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => getService(strapi, 'store').knex();
   const config = () => (strapi.config.get('plugin::segments') as PluginConfig).segments.realtime;
   const token = `${process.pid}:${crypto.randomUUID()}`;
+  const fallbackStore = () => strapi.store({ type: 'plugin', name: 'segments' });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
@@ -102,9 +107,49 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { claimed: claimed.length, transitions };
     },
 
-    /** Passes until nothing is due (tests and the loop). */
+    /**
+     * Back-pressure: past `maxBacklog` due profiles, one recompute of the segments (leased: one
+     * instance) replaces their passes; the profiles whose marks it saw settle. Logged, and shown
+     * in the admin (the last fall-back is kept in the plugin store, for every instance).
+     */
+    async fallBackIfOverloaded(now = Date.now()): Promise<RealtimeFallback | null> {
+      const max = config().maxBacklog;
+      const { due } = await queueLength(knex(), now);
+      if (due <= max) return null;
+      const started = Date.now();
+      const seen = await marksSeenNow(knex());
+      const results = await getService(strapi, 'segments').recomputeAll();
+      if (!results) return null; // another instance is recomputing: keep going one by one
+      const fallback: RealtimeFallback = {
+        at: new Date(started).toISOString(),
+        backlog: due,
+        segments: results.length,
+        settled: await settleSeenMarks(knex(), seen, Date.now()),
+        durationMs: Date.now() - started,
+      };
+      await fallbackStore().set({ key: FALLBACK_KEY, value: fallback });
+      strapi.log.warn(
+        `[segments] real-time backlog of ${due} due profiles is over segments.realtime.maxBacklog ` +
+          `(${max}): recomputed ${fallback.segments} segment(s) in ${fallback.durationMs} ms ` +
+          `instead; ${fallback.settled} queued profile(s) settled`
+      );
+      return fallback;
+    },
+
+    async status(): Promise<RealtimeStatus> {
+      return {
+        enabled: config().enabled,
+        backlog: await queueLength(knex(), Date.now()),
+        maxBacklog: config().maxBacklog,
+        lastFallback:
+          ((await fallbackStore().get({ key: FALLBACK_KEY })) as RealtimeFallback | null) ?? null,
+      };
+    },
+
+    /** Passes until nothing is due (tests and the loop), after the back-pressure check. */
     async drain(now?: number): Promise<Transition[]> {
       const all: Transition[] = [];
+      await this.fallBackIfOverloaded(now);
       for (;;) {
         const report = await this.processDue(now);
         all.push(...report.transitions);

@@ -6,11 +6,12 @@ import { SEGMENT_UID } from '../store/uids';
 
 const overviewService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async get(): Promise<Overview> {
-    const [segments, profiles] = await Promise.all([
+    const [segments, profiles, realtime] = await Promise.all([
       strapi.documents(SEGMENT_UID).count({}),
       countProfiles(getService(strapi, 'store').knex()),
+      getService(strapi, 'memberships').status(),
     ]);
-    return { segments, profiles };
+    return { segments, profiles, realtime };
   },
 });
 

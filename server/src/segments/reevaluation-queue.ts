@@ -139,6 +139,20 @@ export function markedSinceSql(
   };
 }
 
+/**
+ * After a recompute that began with `seen`: due, unclaimed profiles whose marks it had seen need
+ * no pass of their own (the recompute wrote their answers), so they settle. Returns how many.
+ */
+export async function settleSeenMarks(knex: Knex, seen: MarksSeen, now: number): Promise<number> {
+  const seenSql =
+    'pg' in seen ? 'pg_visible_in_snapshot(marked_xid, ?::pg_snapshot)' : 'marked_at < ?';
+  return knex(TABLES.reevaluations)
+    .where('due_at', '<=', now)
+    .whereNull('claimed_by')
+    .whereRaw(seenSql, ['pg' in seen ? seen.pg : seen.sqliteAt])
+    .update({ due_at: NOT_DUE });
+}
+
 /** Profiles waiting for a re-evaluation (settled rows are not waiting), and how many are due. */
 export async function queueLength(
   knex: Knex,
