@@ -3,15 +3,15 @@ import type { AddressInfo } from 'net';
 import fc from 'fast-check';
 import request from 'supertest';
 import { useStrapi, type TestApp } from './helpers/strapi';
-import { apiToken } from './helpers/identity';
+import { apiToken, userWithJwt } from './helpers/identity';
 import { adminToken } from './helpers/admin';
 import { TABLES } from '../../server/src/store/tables';
 
 /**
  * Issue 22 (incremental maintenance): after a batch commits, the profiles it touched are
  * re-evaluated and their stored memberships and transitions written as a recompute would. The
- * property: after any stream of events and trait changes, a full recompute finds nothing to
- * correct (entered = exited = 0 for every segment).
+ * property: after any stream of events, trait changes, merges and clock advances, a full
+ * recompute finds nothing to correct (entered = exited = deferred = 0 for every segment).
  */
 const SEGMENT_UID = 'plugin::segments.segment';
 const SEGMENTS: Array<[string, unknown]> = [
@@ -48,6 +48,19 @@ describe('real-time memberships: incremental maintenance', () => {
       .set('Authorization', `Bearer ${token}`)
       .send({ anonymousId, traits })
       .expect(200);
+  const login = (jwt: string, anonymousId: string) =>
+    request(app().server)
+      .post('/api/segments/identify')
+      .set('Authorization', `Bearer ${jwt}`)
+      .set('X-Segments-Anonymous-Id', anonymousId)
+      .send({ traits: {} })
+      .expect(200);
+  const trackAsUser = (jwt: string) =>
+    request(app().server)
+      .post('/api/segments/events')
+      .set('Authorization', `Bearer ${jwt}`)
+      .send({ events: [{ name: 'purchase', properties: { value: 30 } }] })
+      .expect(202);
   const profileIdOf = async (anonymousId: string) =>
     Number((await app().knex(TABLES.profiles).where('anonymous_id', anonymousId).first()).id);
   const segmentId = async (key: string) =>
@@ -111,8 +124,10 @@ describe('real-time memberships: incremental maintenance', () => {
     ).toEqual(['exit:gold', 'exit:gold-buyers']);
   });
 
-  it('after any stream of events and trait changes, a full recompute has nothing to correct', async () => {
+  it('after any stream of events, trait changes, merges and clock advances, a full recompute has nothing to correct', async () => {
     const visitor = fc.integer({ min: 1, max: 6 }).map((i) => `anon-property-${i}`);
+    const user = fc.integer({ min: 0, max: 1 });
+    const users = [await userWithJwt(app()), await userWithJwt(app())];
     const step = fc.oneof(
       fc.record({
         kind: fc.constant('track' as const),
@@ -124,17 +139,33 @@ describe('real-time memberships: incremental maintenance', () => {
         kind: fc.constant('identify' as const),
         visitor,
         plan: fc.constantFrom('gold', 'free', 'pro'),
-      })
+      }),
+      // A user logs in on a visitor's device: the anonymous profile merges into the user's.
+      fc.record({ kind: fc.constant('merge' as const), visitor, user }),
+      fc.record({ kind: fc.constant('trackUser' as const), user }),
+      // Time passes with no event: "viewed within 7 days" can expire.
+      fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 72 }) })
     );
+    // The rules' clock: real time plus the advances (capped at 30 days, within raw retention).
+    let advanced = 0;
+    const clock = () => Date.now() + advanced;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
         for (const s of steps) {
+          const before = clock();
           if (s.kind === 'track')
             await track(s.visitor, [{ name: s.name, properties: { value: s.value } }]);
-          else await identify(s.visitor, { plan: s.plan });
-          await memberships(app()).drain();
+          else if (s.kind === 'identify') await identify(s.visitor, { plan: s.plan });
+          else if (s.kind === 'merge') await login(users[s.user].jwt, s.visitor);
+          else if (s.kind === 'trackUser') await trackAsUser(users[s.user].jwt);
+          else if (advanced + s.hours * 3_600_000 <= 30 * 86_400_000) {
+            advanced += s.hours * 3_600_000;
+          }
+          const now = clock();
+          await memberships(app()).sweepExpiries(now, before - 60_000);
+          await memberships(app()).drain(now);
           const corrections = (
-            (await segmentsService(app()).recomputeAll()) as Array<{
+            (await segmentsService(app()).recomputeAll(new Date(now))) as Array<{
               key: string;
               entered: number;
               exited: number;

@@ -172,19 +172,17 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
     backlog: () => queueLength(knex(), Date.now()),
 
     /**
-     * Queues the profiles whose windowed answers can change between `now - 60 s` and
+     * Queues the profiles whose windowed answers can change between `from` (`now - 60 s`) and
      * `now + 120 s` without a new event, each due at its moment. Runs every minute on one
      * instance (lease); the overlap covers a late or missed fire.
      */
-    async sweepExpiries(now = Date.now()): Promise<number> {
+    async sweepExpiries(now = Date.now(), from = now - 60_000): Promise<number> {
       const db = knex();
       const all = await allSegments();
       const segments = await maintainedSegments(db, all);
       const rules = new Map(all.map((s) => [s.documentId, s.rule]));
       const clauses = segments.flatMap((s) => expiryClauses(rules.get(s.id)));
-      return clauses.length
-        ? sweepExpiries(db, clauses, { from: now - 60_000, to: now + 120_000 })
-        : 0;
+      return clauses.length ? sweepExpiries(db, clauses, { from, to: now + 120_000 }) : 0;
     },
 
     start(): void {

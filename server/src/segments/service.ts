@@ -136,7 +136,8 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Recomputes every active segment, referenced segments first, on one instance at a time.
      * Returns null when another instance is already doing it.
      */
-    async recomputeAll(): Promise<RecomputeResult[] | null> {
+    /** Every active segment, in dependency order; `now` is the rules' clock (tests move it). */
+    async recomputeAll(now?: Date): Promise<RecomputeResult[] | null> {
       const run = await getService(strapi, 'scheduler').runExclusive(
         'recompute-segments',
         async (signal) => {
@@ -150,7 +151,11 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
                 await recomputeSegment(
                   knex(),
                   { id: segment.documentId, key: segment.key, rule: segment.rule },
-                  { now: new Date(), retentionDays: config().retention.rawEventsDays, keyToId: ids }
+                  {
+                    now: now ?? new Date(),
+                    retentionDays: config().retention.rawEventsDays,
+                    keyToId: ids,
+                  }
                 )
               )
             );
