@@ -50,7 +50,10 @@ export default ({ env }: { env: any }) => ({
           exactBudgetMs: env.int('SEGMENTS_PREVIEW_BUDGET_MS', 1000),
           sampleSize: env.int('SEGMENTS_PREVIEW_SAMPLE_SIZE', 50000),
         },
-        realtime: { maxBacklog: env.int('SEGMENTS_REALTIME_MAX_BACKLOG', 50000) },
+        realtime: {
+          maxBacklog: env.int('SEGMENTS_REALTIME_MAX_BACKLOG', 50000),
+          claimTtlSeconds: env.int('SEGMENTS_REALTIME_CLAIM_TTL_SECONDS', 60),
+        },
       },
       scheduler: {
         enabled: env.bool('SEGMENTS_SCHEDULER_ENABLED', true),
