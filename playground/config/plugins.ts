@@ -9,27 +9,17 @@ import path from 'path';
 function findPluginRoot(start: string): string {
   for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (
-      fs.existsSync(manifest) &&
-      JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'strapi-plugin-segments'
-    ) {
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'strapi-plugin-segments') {
       return dir;
     }
   }
-  throw new Error(
-    `strapi-plugin-segments: no package.json named strapi-plugin-segments above ${start}`
-  );
+  throw new Error(`strapi-plugin-segments: no package.json named strapi-plugin-segments above ${start}`);
 }
 
 export default ({ env }: { env: any }) => ({
   // GraphQL (a devDependency) is off unless a test or demo asks for it: it slows every boot.
   ...(env.bool('PLAYGROUND_GRAPHQL', false)
-    ? {
-        graphql: {
-          enabled: true,
-          resolve: path.dirname(require.resolve('@strapi/plugin-graphql/package.json')),
-        },
-      }
+    ? { graphql: { enabled: true, resolve: path.dirname(require.resolve('@strapi/plugin-graphql/package.json')) } }
     : {}),
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
@@ -62,12 +52,7 @@ export default ({ env }: { env: any }) => ({
       // Campaign e-mail: a local SMTP server (maildev, or the tests' in-process sink) when given.
       email: {
         transport: env('SEGMENTS_SMTP_PORT')
-          ? {
-              host: env('SEGMENTS_SMTP_HOST', '127.0.0.1'),
-              port: env.int('SEGMENTS_SMTP_PORT'),
-              secure: false,
-              ignoreTLS: true,
-            }
+          ? { host: env('SEGMENTS_SMTP_HOST', '127.0.0.1'), port: env.int('SEGMENTS_SMTP_PORT'), secure: false, ignoreTLS: true }
           : null,
         from: env('SEGMENTS_EMAIL_FROM', 'Playground Shop <news@playground.test>'),
         rateLimitPerSecond: env.int('SEGMENTS_EMAIL_RATE', 200),

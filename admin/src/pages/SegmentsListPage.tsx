@@ -88,125 +88,125 @@ const SegmentsListPage = () => {
 
   return (
     <PluginPage title={t('home.title', 'Segments')}>
-      <Layouts.Header
-        title={t('home.title', 'Segments')}
-        subtitle={t(
-          'home.subtitle',
-          'Audiences from traits, behaviour and geography — for content, campaigns and analytics.'
-        )}
-        primaryAction={
-          allowedActions.canManage ? (
-            <LinkButton tag={RouterLink} to="new" startIcon={<Plus />}>
-              {t('list.create', 'Create segment')}
-            </LinkButton>
-          ) : undefined
-        }
-      />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          <Grid.Root gap={4}>
-            <Grid.Item col={6} s={12}>
-              <Stat
-                label={t('home.segments', 'Segments')}
-                value={overview.segments}
-                testId="segments-count"
-              />
-            </Grid.Item>
-            <Grid.Item col={6} s={12}>
-              <Stat
-                label={t('home.profiles', 'Profiles')}
-                value={overview.profiles}
-                testId="profiles-count"
-              />
-            </Grid.Item>
-          </Grid.Root>
-          <RealtimeStatus status={overview.realtime} />
-          {segments.length === 0 ? (
-            <EmptyStateLayout content={t('list.empty', 'No segments yet.')} />
-          ) : (
-            <Table
-              colCount={7}
-              rowCount={segments.length + 1}
-              aria-label={t('list.table', 'Segments')}
-            >
-              <Thead>
-                <Tr>
-                  <Th>
-                    <Typography variant="sigma">{t('list.name', 'Name')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('list.key', 'Key')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('list.size', 'Size')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('list.trend', 'Trend (30 days)')}</Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">
-                      {t('list.lastComputed', 'Last computed')}
-                    </Typography>
-                  </Th>
-                  <Th>
-                    <Typography variant="sigma">{t('list.status', 'Status')}</Typography>
-                  </Th>
-                  <Th>
-                    <VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden>
-                  </Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {segments.map((s) => (
-                  <Tr key={s.documentId} data-testid={`segment-row-${s.key}`}>
-                    <Td>
-                      <Link tag={RouterLink} to={s.documentId}>
-                        {s.name}
-                      </Link>
-                    </Td>
-                    <Td>
-                      <Typography style={{ fontFamily: 'monospace' }}>{s.key}</Typography>
-                    </Td>
-                    <Td>
-                      <Typography data-testid="segment-size">
-                        {s.size === null ? '—' : s.size.toLocaleString()}
-                      </Typography>
-                    </Td>
-                    <Td>
-                      <Sparkline points={s.trend.map((p) => p.size)} />
-                    </Td>
-                    <Td>
-                      <Typography>{formatDateTime(s.lastComputedAt)}</Typography>
-                    </Td>
-                    <Td>
-                      <Badge active={s.state === 'active'}>
-                        {s.state === 'active'
-                          ? t('status.active', 'Active')
-                          : t('status.archived', 'Archived')}
-                      </Badge>
-                    </Td>
-                    <Td>
-                      {allowedActions.canRecompute && (
-                        <Button
-                          variant="ghost"
-                          size="S"
-                          startIcon={<ArrowClockwise />}
-                          loading={busy === s.documentId}
-                          onClick={() => recompute(s)}
-                        >
-                          {t('list.recompute', 'Recompute')}
-                          <VisuallyHidden> {s.name}</VisuallyHidden>
-                        </Button>
-                      )}
-                    </Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
+        <Layouts.Header
+          title={t('home.title', 'Segments')}
+          subtitle={t(
+            'home.subtitle',
+            'Audiences from traits, behaviour and geography — for content, campaigns and analytics.'
           )}
-        </Flex>
-      </Layouts.Content>
-    </PluginPage>
+          primaryAction={
+            allowedActions.canManage ? (
+              <LinkButton tag={RouterLink} to="new" startIcon={<Plus />}>
+                {t('list.create', 'Create segment')}
+              </LinkButton>
+            ) : undefined
+          }
+        />
+        <Layouts.Content>
+          <Flex direction="column" alignItems="stretch" gap={6}>
+            <Grid.Root gap={4}>
+              <Grid.Item col={6} s={12}>
+                <Stat
+                  label={t('home.segments', 'Segments')}
+                  value={overview.segments}
+                  testId="segments-count"
+                />
+              </Grid.Item>
+              <Grid.Item col={6} s={12}>
+                <Stat
+                  label={t('home.profiles', 'Profiles')}
+                  value={overview.profiles}
+                  testId="profiles-count"
+                />
+              </Grid.Item>
+            </Grid.Root>
+            <RealtimeStatus status={overview.realtime} />
+            {segments.length === 0 ? (
+              <EmptyStateLayout content={t('list.empty', 'No segments yet.')} />
+            ) : (
+              <Table
+                colCount={7}
+                rowCount={segments.length + 1}
+                aria-label={t('list.table', 'Segments')}
+              >
+                <Thead>
+                  <Tr>
+                    <Th>
+                      <Typography variant="sigma">{t('list.name', 'Name')}</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">{t('list.key', 'Key')}</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">{t('list.size', 'Size')}</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">{t('list.trend', 'Trend (30 days)')}</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">
+                        {t('list.lastComputed', 'Last computed')}
+                      </Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">{t('list.status', 'Status')}</Typography>
+                    </Th>
+                    <Th>
+                      <VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden>
+                    </Th>
+                  </Tr>
+                </Thead>
+                <Tbody>
+                  {segments.map((s) => (
+                    <Tr key={s.documentId} data-testid={`segment-row-${s.key}`}>
+                      <Td>
+                        <Link tag={RouterLink} to={s.documentId}>
+                          {s.name}
+                        </Link>
+                      </Td>
+                      <Td>
+                        <Typography style={{ fontFamily: 'monospace' }}>{s.key}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography data-testid="segment-size">
+                          {s.size === null ? '—' : s.size.toLocaleString()}
+                        </Typography>
+                      </Td>
+                      <Td>
+                        <Sparkline points={s.trend.map((p) => p.size)} />
+                      </Td>
+                      <Td>
+                        <Typography>{formatDateTime(s.lastComputedAt)}</Typography>
+                      </Td>
+                      <Td>
+                        <Badge active={s.state === 'active'}>
+                          {s.state === 'active'
+                            ? t('status.active', 'Active')
+                            : t('status.archived', 'Archived')}
+                        </Badge>
+                      </Td>
+                      <Td>
+                        {allowedActions.canRecompute && (
+                          <Button
+                            variant="ghost"
+                            size="S"
+                            startIcon={<ArrowClockwise />}
+                            loading={busy === s.documentId}
+                            onClick={() => recompute(s)}
+                          >
+                            {t('list.recompute', 'Recompute')}
+                            <VisuallyHidden> {s.name}</VisuallyHidden>
+                          </Button>
+                        )}
+                      </Td>
+                    </Tr>
+                  ))}
+                </Tbody>
+              </Table>
+            )}
+          </Flex>
+        </Layouts.Content>
+      </PluginPage>
   );
 };
 

@@ -74,18 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const rows = (where: Record<string, unknown> = {}) =>
     strapi.db.query(SEGMENT_UID).findMany({
       where,
-      select: [
-        'documentId',
-        'name',
-        'key',
-        'description',
-        'state',
-        'uses',
-        'rule',
-        'computedSize',
-        'computedAt',
-        'updatedAt',
-      ],
+      select: ['documentId', 'name', 'key', 'description', 'state', 'uses', 'rule', 'computedSize', 'computedAt', 'updatedAt'],
       orderBy: { name: 'asc' },
     }) as Promise<SegmentRow[]>;
   const store = () => getService(strapi, 'store').knex();

@@ -134,9 +134,9 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Recomputes every active segment, referenced segments first, on one instance at a time.
-     * Returns null when another instance is already doing it.
+     * Returns null when another instance is already doing it. `now` is the rules' clock (tests
+     * move it).
      */
-    /** Every active segment, in dependency order; `now` is the rules' clock (tests move it). */
     async recomputeAll(now?: Date): Promise<RecomputeResult[] | null> {
       const run = await getService(strapi, 'scheduler').runExclusive(
         'recompute-segments',
