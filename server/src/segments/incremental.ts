@@ -4,6 +4,10 @@ import { loadProfileFacts } from '../rules/sql';
 import { TABLES } from '../store/tables';
 import { dependencyOrder } from './order';
 import { lockMembershipWrites } from './membership-lock';
+import { dialectOf } from '../store/dialect';
+
+/** Membership changes written per statement (well under SQLite's bound-parameter limit). */
+const WRITE_CHUNK = 500;
 
 /** A segment whose stored memberships are kept current between recomputes. */
 export interface MaintainedSegment {
@@ -112,31 +116,61 @@ export async function reevaluateProfiles(
   return knex.transaction(async (trx) => {
     await lockMembershipWrites(trx, 'shared');
     const done: Transition[] = [];
-    for (const change of wanted) {
-      const applied =
-        change.kind === 'enter'
-          ? (
-              (await trx(TABLES.memberships)
-                .insert({
-                  segment_id: change.segmentId,
-                  profile_id: change.profileId,
-                  entered_at: at,
-                })
-                .onConflict(['segment_id', 'profile_id'])
-                .ignore()
-                .returning('profile_id')) as unknown[]
-            ).length > 0
-          : (await trx(TABLES.memberships)
-              .where({ segment_id: change.segmentId, profile_id: change.profileId })
-              .delete()) > 0;
-      if (!applied) continue;
-      await trx(TABLES.membershipTransitions).insert({
-        segment_id: change.segmentId,
-        profile_id: change.profileId,
-        kind: change.kind,
-        at,
-      });
-      done.push({ ...change, at });
+    const keyOf = (segmentId: string, profileId: number | string) =>
+      `${segmentId}\u0000${profileId}`;
+    // In bulk, and still conditional: an enter counts only if its row was inserted, an exit only
+    // if its row was there (read under a row lock on Postgres), so no transition is written twice.
+    for (let i = 0; i < wanted.length; i += WRITE_CHUNK) {
+      const chunk = wanted.slice(i, i + WRITE_CHUNK);
+      const enters = chunk.filter((c) => c.kind === 'enter');
+      const exits = chunk.filter((c) => c.kind === 'exit');
+      const applied = new Set<string>();
+      if (enters.length) {
+        const inserted = (await trx(TABLES.memberships)
+          .insert(
+            enters.map((c) => ({
+              segment_id: c.segmentId,
+              profile_id: c.profileId,
+              entered_at: at,
+            }))
+          )
+          .onConflict(['segment_id', 'profile_id'])
+          .ignore()
+          .returning(['segment_id', 'profile_id'])) as Array<{
+          segment_id: string;
+          profile_id: number | string;
+        }>;
+        for (const r of inserted) applied.add(keyOf(r.segment_id, Number(r.profile_id)));
+      }
+      if (exits.length) {
+        const pairs = exits.map((c) => [c.segmentId, c.profileId]);
+        const present = trx(TABLES.memberships)
+          .select('segment_id', 'profile_id')
+          .whereIn(['segment_id', 'profile_id'], pairs);
+        const rows = (await (dialectOf(knex) === 'postgres'
+          ? present.forUpdate()
+          : present)) as Array<{ segment_id: string; profile_id: number | string }>;
+        if (rows.length) {
+          await trx(TABLES.memberships)
+            .whereIn(
+              ['segment_id', 'profile_id'],
+              rows.map((r) => [r.segment_id, r.profile_id])
+            )
+            .delete();
+        }
+        for (const r of rows) applied.add(keyOf(r.segment_id, Number(r.profile_id)));
+      }
+      const changes = chunk.filter((c) => applied.has(keyOf(c.segmentId, c.profileId)));
+      if (!changes.length) continue;
+      await trx(TABLES.membershipTransitions).insert(
+        changes.map((c) => ({
+          segment_id: c.segmentId,
+          profile_id: c.profileId,
+          kind: c.kind,
+          at,
+        }))
+      );
+      for (const c of changes) done.push({ ...c, at });
     }
     return done;
   });
