@@ -7,12 +7,6 @@ import { dialectOf } from '../store/dialect';
 import { lockMembershipWrites } from './membership-lock';
 import { markedSinceSql, marksSeenNow } from './reevaluation-queue';
 
-/** The `n` of a raw `SELECT count(*) AS n` (rows on Postgres, an array on SQLite). */
-function count(result: unknown): number {
-  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-  return Number((rows[0] as { n: number | string }).n);
-}
-
 export interface SegmentToCompute {
   /** The segment's documentId: memberships are keyed by it. */
   id: string;
@@ -103,22 +97,29 @@ export async function recomputeSegment(
         sql: `FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND NOT ${isStaged} AND NOT ${leavers.sql}`,
         bindings: [segment.id, runId, ...leavers.bindings],
       };
-      const differences = async (sql: string, bindings: unknown[]) =>
-        count(await trx.raw(`SELECT count(*) AS n ${sql}`, bindings as Knex.RawBinding[]));
-      const entered = await differences(entering.sql, entering.bindings);
-      const exited = await differences(leaving.sql, leaving.bindings);
-      const deferred = initial
-        ? 0
-        : (await differences(
-            `FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND NOT ${isMember}`,
-            [runId, segment.id]
-          )) -
-          entered +
-          (await differences(
-            `FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND NOT ${isStaged}`,
-            [segment.id, runId]
-          )) -
-          exited;
+      // Each side's differences in one scan: all of them, and those left to the loop.
+      const differences = async (from: string, bindings: unknown[], owner: typeof newcomers) => {
+        const result = await trx.raw(
+          `SELECT count(*) AS n, coalesce(sum(CASE WHEN ${owner.sql} THEN 1 ELSE 0 END), 0) AS d ${from}`,
+          [...owner.bindings, ...bindings] as Knex.RawBinding[]
+        );
+        const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+        const row = rows[0] as { n: number | string; d: number | string };
+        return { all: Number(row.n), left: Number(row.d) };
+      };
+      const incoming = await differences(
+        `FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND NOT ${isMember}`,
+        [runId, segment.id],
+        newcomers
+      );
+      const outgoing = await differences(
+        `FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND NOT ${isStaged}`,
+        [segment.id, runId],
+        leavers
+      );
+      const entered = incoming.all - incoming.left;
+      const exited = outgoing.all - outgoing.left;
+      const deferred = incoming.left + outgoing.left;
 
       if (!initial) {
         await trx.raw(

@@ -123,6 +123,13 @@ export async function marksSeenNow(knex: Knex): Promise<MarksSeen> {
   return { pg: result.rows[0].snapshot };
 }
 
+/** SQL true for a mark (a queue row aliased `alias`) that the recompute which took `seen` saw. */
+function seenMarkSql(seen: MarksSeen, alias: string): { sql: string; binding: string | number } {
+  return 'pg' in seen
+    ? { sql: `pg_visible_in_snapshot(${alias}.marked_xid, ?::pg_snapshot)`, binding: seen.pg }
+    : { sql: `${alias}.marked_at < ?`, binding: seen.sqliteAt };
+}
+
 /**
  * SQL true for a profile (column `column`) marked by a change the recompute may not have seen:
  * the real-time loop, which re-evaluates after every mark, has or will have the newer answer.
@@ -131,11 +138,10 @@ export function markedSinceSql(
   column: string,
   seen: MarksSeen
 ): { sql: string; bindings: Array<string | number> } {
-  const unseen =
-    'pg' in seen ? 'NOT pg_visible_in_snapshot(r.marked_xid, ?::pg_snapshot)' : 'r.marked_at >= ?';
+  const mark = seenMarkSql(seen, 'r');
   return {
-    sql: `EXISTS (SELECT 1 FROM ${TABLES.reevaluations} r WHERE r.profile_id = ${column} AND ${unseen})`,
-    bindings: ['pg' in seen ? seen.pg : seen.sqliteAt],
+    sql: `EXISTS (SELECT 1 FROM ${TABLES.reevaluations} r WHERE r.profile_id = ${column} AND NOT ${mark.sql})`,
+    bindings: [mark.binding],
   };
 }
 
@@ -144,12 +150,11 @@ export function markedSinceSql(
  * no pass of their own (the recompute wrote their answers), so they settle. Returns how many.
  */
 export async function settleSeenMarks(knex: Knex, seen: MarksSeen, now: number): Promise<number> {
-  const seenSql =
-    'pg' in seen ? 'pg_visible_in_snapshot(marked_xid, ?::pg_snapshot)' : 'marked_at < ?';
+  const mark = seenMarkSql(seen, TABLES.reevaluations);
   return knex(TABLES.reevaluations)
     .where('due_at', '<=', now)
     .whereNull('claimed_by')
-    .whereRaw(seenSql, ['pg' in seen ? seen.pg : seen.sqliteAt])
+    .whereRaw(mark.sql, [mark.binding])
     .update({ due_at: NOT_DUE });
 }
 

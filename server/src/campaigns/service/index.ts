@@ -5,14 +5,13 @@ import { campaignDispatcher } from './dispatcher';
 import { campaignPlanner } from './planner';
 import { campaignTracking } from './tracking';
 import { getService } from '../../shell/get-service';
-
 import { MEMBERSHIP_WEBHOOK_EVENTS } from '../../segments/membership-events';
 
 export type { DispatchReport } from './dispatcher';
+export type { PlanReport } from './planner';
 
 /** Entries written within this long of each other are planned in one pass. */
 const ENTRY_PASS_DELAY_MS = 250;
-export type { PlanReport } from './planner';
 
 /**
  * Campaign pipeline, Strapi shell: planner (due runs → audience → outbox, on one instance per
