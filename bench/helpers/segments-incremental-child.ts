@@ -95,8 +95,12 @@ async function main() {
     claimedTotal += claimed.length;
     // As the service does each pass: the segments read and compiled again.
     const segments = await maintainedSegments(knex, documents);
-    transitions += (await reevaluateProfiles(knex, claimed, segments, options)).length;
-    await releaseProfiles(knex, 'bench', claimed);
+    transitions += (await reevaluateProfiles(knex, claimed, segments, options)).transitions.length;
+    await releaseProfiles(
+      knex,
+      'bench',
+      claimed.map((c) => c.profileId)
+    );
   }
   const incrementalMs = Number(process.hrtime.bigint() - started) / 1e6;
   const full = await recomputeAll();

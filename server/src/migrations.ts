@@ -7,6 +7,7 @@ import { contentVersionsMigration, exposuresMigration } from './personalization/
 import { leasesMigration } from './scheduler/migration';
 import {
   membershipsMigration,
+  reevaluationChangesMigration,
   reevaluationMarksMigration,
   reevaluationsMigration,
 } from './segments/migration';
@@ -28,6 +29,7 @@ export const MIGRATIONS: Migration[] = [
   membershipsMigration, // 11
   reevaluationsMigration, // 12
   reevaluationMarksMigration, // 13
+  reevaluationChangesMigration, // 14
   campaignsMigration, // 20
   triggersMigration, // 21
   exposuresMigration, // 30

@@ -97,4 +97,26 @@ describe('real-time memberships: a backlog past maxBacklog falls back to a recom
       log.warn = warn;
     }
   });
+
+  it('the fall-back recomputes only the segments the queued changes can move', async () => {
+    const gold = await app()
+      .strapi.documents(SEGMENT_UID)
+      .create({ data: { name: 'Gold', key: 'gold', rule: { plan: 'gold' } } as never });
+    const segments = app().strapi.plugin('segments').service('segments');
+    await segments.recompute(String(gold.documentId)); // its baseline
+    // Six profiles the loop has seen before buy a second time: purchases move buyers, not gold.
+    for (let i = 1; i < 12; i += 2) await track(`anon-backlog-burst-${i}`, 1);
+    expect((await memberships().backlog()).due).toBe(6);
+    expect(await memberships().drain()).toEqual([]);
+    expect((await memberships().status()).lastFallback).toMatchObject({
+      backlog: 6,
+      segments: 1,
+      settled: 6,
+    });
+    const results = (await segments.recomputeAll()) as Array<Record<string, unknown>>;
+    expect(results.map((r) => [r.key, r.entered, r.exited, r.deferred, r.size])).toEqual([
+      ['buyers', 0, 0, 0, 15],
+      ['gold', 0, 0, 0, 0],
+    ]);
+  });
 });

@@ -124,6 +124,37 @@ describe('real-time memberships: incremental maintenance', () => {
     ).toEqual(['exit:gold', 'exit:gold-buyers']);
   });
 
+  it('a pass re-evaluates a profile only against the segments its changes can move', async () => {
+    const pass = async () => {
+      const report = await memberships(app()).processDue();
+      return { claimed: report.claimed, evaluations: report.evaluations };
+    };
+    // A profile's first mark: anything may have changed (it is new), so every segment looks.
+    await track('anon-narrowing-1', [{ name: 'view' }]);
+    expect(await pass()).toEqual({ claimed: 1, evaluations: SEGMENTS.length });
+    // A view moves only recent-viewers (the others read purchases or the plan).
+    await track('anon-narrowing-1', [{ name: 'view' }]);
+    expect(await pass()).toEqual({ claimed: 1, evaluations: 1 });
+    // A purchase: buyers, big-spenders, never-bought and gold-buyers (through buyers).
+    await track('anon-narrowing-1', [{ name: 'purchase', properties: { value: 5 } }]);
+    expect(await pass()).toEqual({ claimed: 1, evaluations: 4 });
+    // The plan: gold and gold-buyers; changes marked before a pass add up.
+    await identify('anon-narrowing-1', { plan: 'gold' });
+    await track('anon-narrowing-1', [{ name: 'view' }]);
+    expect(await pass()).toEqual({ claimed: 1, evaluations: 3 });
+    // A trait no segment reads: claimed, nothing evaluated.
+    await identify('anon-narrowing-1', { favouriteColour: 'green' });
+    expect(await pass()).toEqual({ claimed: 1, evaluations: 0 });
+    // The answers are still those of a full recompute.
+    for (const result of (await segmentsService(app()).recomputeAll()) ?? []) {
+      expect({ key: result.key, entered: result.entered, exited: result.exited }).toEqual({
+        key: result.key,
+        entered: 0,
+        exited: 0,
+      });
+    }
+  });
+
   it('after any stream of events, trait changes, merges and clock advances, a full recompute has nothing to correct', async () => {
     const visitor = fc.integer({ min: 1, max: 6 }).map((i) => `anon-property-${i}`);
     const user = fc.integer({ min: 0, max: 1 });

@@ -106,10 +106,11 @@ export interface IngestInput {
   /** Calendar day of an instant in the reporting time zone (activity days); UTC by default. */
   activityDay?: (epochMs: number) => string;
   /**
-   * Runs inside the batch's transaction with the profiles it touched, last: what depends on the
-   * batch (the real-time membership queue) commits or rolls back with it.
+   * Runs inside the batch's transaction with the profiles it touched and the names of their
+   * events, last: what depends on the batch (the real-time membership queue) commits or rolls
+   * back with it.
    */
-  afterWrite?: (trx: Knex.Transaction, profileIds: number[]) => Promise<void>;
+  afterWrite?: (trx: Knex.Transaction, eventsOf: ReadonlyMap<number, string[]>) => Promise<void>;
 }
 
 export interface IngestResult {
@@ -139,6 +140,16 @@ async function resolveProfiles(db: Db, input: IngestInput) {
   return { profileIds, profileOf, requesterId };
 }
 
+/** The event names of the batch per profile (`profileIds[i]` is event i's). */
+function eventNamesByProfile(profileIds: readonly number[], events: IngestInput['events']) {
+  const names = new Map<number, Set<string>>();
+  profileIds.forEach((id, i) => {
+    if (!names.has(id)) names.set(id, new Set());
+    names.get(id)!.add(events[i].name);
+  });
+  return new Map([...names].map(([id, set]) => [id, [...set]]));
+}
+
 /** Each event's profile (created on first sight) and its row for the events table. */
 async function eventRows(db: Db, input: IngestInput) {
   const { profileIds, profileOf, requesterId } = await resolveProfiles(db, input);
@@ -164,7 +175,8 @@ async function ingestPostgres(knex: Knex, input: IngestInput): Promise<IngestRes
   const { groups, profileOf } = await knex.transaction(async (trx) => {
     const resolved = await resolveProfiles(trx, input);
     const groups = await writePostgresBatch(trx, input, resolved);
-    if (input.afterWrite) await input.afterWrite(trx, [...new Set(resolved.profileOf.values())]);
+    if (input.afterWrite)
+      await input.afterWrite(trx, eventNamesByProfile(resolved.profileIds, input.events));
     return { groups, profileOf: resolved.profileOf };
   });
   const totals = aggregateGroups(groups);
@@ -216,6 +228,10 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
   const written: { totals?: Aggregate } = {};
   const result = await knex.transaction(async (trx) => {
     const { rows, profileOf, requesterId } = await eventRows(trx, input);
+    const eventsOf = eventNamesByProfile(
+      rows.map((row) => row.profile_id as number),
+      input.events
+    );
 
     const stored: StoredEvent[] = [];
     const cutoff = input.rawEventsBefore;
@@ -288,7 +304,7 @@ export async function ingestEvents(knex: Knex, input: IngestInput): Promise<Inge
       seen.filter((p) => p.id !== requesterId),
       input.now
     );
-    if (input.afterWrite) await input.afterWrite(trx, [...new Set(profileOf.values())]);
+    if (input.afterWrite) await input.afterWrite(trx, eventsOf);
     return {
       stored: stored.length,
       duplicates: total - stored.length,

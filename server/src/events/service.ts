@@ -61,7 +61,8 @@ const eventsService = ({ strapi }: { strapi: Core.Strapi }) => ({
             : null,
           now,
           activityDay: dayInTimeZone(config.analytics.timeZone),
-          afterWrite: (trx, ids) => getService(strapi, 'memberships').markChanged(ids, trx),
+          afterWrite: (trx, eventsOf) =>
+          getService(strapi, 'memberships').markEventsStored(eventsOf, trx),
         })
       : { stored: 0, duplicates: 0, profileIds: [] };
     // Their segments may have changed: `/me` must not answer from stale facts.

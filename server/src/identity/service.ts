@@ -114,8 +114,17 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
           now
         );
         // Traits or a merge can change stored memberships: queued with this transaction.
+        // Promoted columns are read by rules under their own names (email, country, …).
+        const written = Object.keys({
+          ...input.traits,
+          ...(fromUser?.traits ?? {}),
+          ...input.columns,
+          ...(fromUser?.columns ?? {}),
+        });
         await getService(strapi, 'memberships').markChanged(
-          mergedProfileId === null ? [profileId] : [profileId, mergedProfileId],
+          mergedProfileId === null
+            ? [{ profileId, attributes: written, activity: true }]
+            : [profileId, mergedProfileId].map((id) => ({ profileId: id, everything: true })),
           trx
         );
         return { profileId, traits, mergedProfileId };

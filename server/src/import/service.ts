@@ -68,7 +68,8 @@ const importerService = ({ strapi }: { strapi: Core.Strapi }) => ({
           now,
           rawEventsBefore: now - retention.rawEventsDays * DAY_MS,
           activityDay,
-          afterWrite: (trx, ids) => getService(strapi, 'memberships').markChanged(ids, trx),
+          afterWrite: (trx, eventsOf) =>
+          getService(strapi, 'memberships').markEventsStored(eventsOf, trx),
         });
         report.accepted += events.length;
         report.duplicates += stored.duplicates;

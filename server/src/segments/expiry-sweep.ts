@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import type { ExpiryClause } from './expiry';
-import { markProfilesDue } from './reevaluation-queue';
+import { markProfilesDue, type Mark } from './reevaluation-queue';
+import { eventToken } from './dependencies';
 
 const DAY_MS = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -16,7 +17,7 @@ export async function sweepExpiries(
   clauses: readonly ExpiryClause[],
   range: { from: number; to: number }
 ): Promise<number> {
-  const marks: Array<{ profileId: number; dueAt: number }> = [];
+  const marks: Mark[] = [];
   for (const clause of clauses) {
     if ('afterMs' in clause) {
       const rows = (await knex(TABLES.events)
@@ -27,7 +28,11 @@ export async function sweepExpiries(
         .andWhere('occurred_at', '<=', range.to - clause.afterMs)
         .groupBy('profile_id')) as Array<{ profile_id: number | string; t: number | string }>;
       for (const r of rows)
-        marks.push({ profileId: Number(r.profile_id), dueAt: Number(r.t) + clause.afterMs });
+        marks.push({
+          profileId: Number(r.profile_id),
+          dueAt: Number(r.t) + clause.afterMs,
+          changes: new Set([eventToken(clause.event)]),
+        });
     } else {
       // Every UTC midnight in the range drops the events of the day `afterDays` before it.
       for (
@@ -43,7 +48,12 @@ export async function sweepExpiries(
           })) as Array<{
           profile_id: number | string;
         }>;
-        for (const r of rows) marks.push({ profileId: Number(r.profile_id), dueAt: midnight });
+        for (const r of rows)
+          marks.push({
+            profileId: Number(r.profile_id),
+            dueAt: midnight,
+            changes: new Set([eventToken(clause.event)]),
+          });
       }
     }
   }

@@ -5,6 +5,7 @@ import { TABLES } from '../store/tables';
 import { dependencyOrder } from './order';
 import { lockMembershipWrites } from './membership-lock';
 import { dialectOf } from '../store/dialect';
+import { isAffected, segmentDependencies, type Dependencies } from './dependencies';
 
 /** Membership changes written per statement (well under SQLite's bound-parameter limit). */
 const WRITE_CHUNK = 500;
@@ -14,6 +15,14 @@ export interface MaintainedSegment {
   id: string;
   key: string;
   matches: CompiledRule;
+  /** What its answer can depend on, its references' dependencies included (dependencies.ts). */
+  dependsOn: Dependencies;
+}
+
+/** A claimed profile and what changed since its last pass (null: anything). */
+export interface DueProfile {
+  profileId: number;
+  changes: Dependencies;
 }
 
 export interface Transition {
@@ -24,43 +33,64 @@ export interface Transition {
   at: number;
 }
 
+/** Compiled rules by segment, reused while the rule is unchanged (compiled once per version). */
+export type CompiledRules = Map<string, { rule: string; matches: CompiledRule }>;
+
 /**
  * Active segments that have been computed once (their first recompute sets the baseline and
- * records no transitions; until then there is nothing to keep current), referenced first.
+ * records no transitions; until then there is nothing to keep current), referenced first, each
+ * with its dependencies.
  */
 export async function maintainedSegments(
   knex: Knex,
-  segments: ReadonlyArray<{ documentId: string; key: string; rule: unknown; state: string }>
+  segments: ReadonlyArray<{ documentId: string; key: string; rule: unknown; state: string }>,
+  cache: CompiledRules = new Map()
 ): Promise<MaintainedSegment[]> {
   const computed = new Set(
     (
       (await knex(TABLES.sizeSnapshots).distinct('segment_id')) as Array<{ segment_id: string }>
     ).map((r) => r.segment_id)
   );
+  const dependencies = segmentDependencies(segments);
   return dependencyOrder(
     segments.filter((s) => s.state !== 'archived' && computed.has(s.documentId))
-  ).map((s) => ({
-    id: s.documentId,
-    key: s.key,
-    matches: compileRule(s.rule as Rule),
-  }));
+  ).map((s) => {
+    const rule = JSON.stringify(s.rule);
+    let entry = cache.get(s.documentId);
+    if (entry?.rule !== rule) {
+      entry = { rule, matches: compileRule(s.rule as Rule) };
+      cache.set(s.documentId, entry);
+    }
+    return {
+      id: s.documentId,
+      key: s.key,
+      matches: entry.matches,
+      dependsOn: dependencies.get(s.key) ?? null,
+    };
+  });
 }
 
 /**
- * Re-evaluates these profiles against the maintained segments (in dependency order, so a
- * `$segment` reference reads this pass's answer) with the same compiled rules as `/me` and a
- * recompute's residual, and writes the difference to the stored memberships as a recompute
+ * Re-evaluates these profiles against the maintained segments their changes can move (in
+ * dependency order, so a `$segment` reference reads this pass's answer; a segment the changes
+ * cannot move keeps its stored answer) with the same compiled rules as `/me` and a recompute's
+ * residual, and writes the difference to the stored memberships as a recompute
  * does: an insert and an `enter` transition, or a delete and an `exit`. Each change is
  * conditional (insert if absent, delete if present), so two passes over one profile can never
  * record a transition twice. A profile that no longer exists leaves every segment.
  */
 export async function reevaluateProfiles(
   knex: Knex,
-  profileIds: readonly number[],
+  due: readonly DueProfile[],
   segments: readonly MaintainedSegment[],
   options: { now: Date; retentionDays: number; keyToId: ReadonlyMap<string, string> }
-): Promise<Transition[]> {
-  if (!profileIds.length || !segments.length) return [];
+): Promise<{ transitions: Transition[]; evaluations: number }> {
+  const affected = due.map((p) => ({
+    profileId: p.profileId,
+    segments: segments.filter((s) => isAffected(s.dependsOn, p.changes)),
+  }));
+  const profileIds = affected.filter((p) => p.segments.length).map((p) => p.profileId);
+  if (!profileIds.length) return { transitions: [], evaluations: 0 };
   const at = options.now.getTime();
   const facts = new Map(
     (
@@ -81,19 +111,23 @@ export async function reevaluateProfiles(
     if (!stored.has(id)) stored.set(id, new Set());
     stored.get(id)!.add(row.segment_id);
   }
-  const maintained = new Set(segments.map((s) => s.id));
   const wanted: Array<Omit<Transition, 'at'>> = [];
-  for (const profileId of profileIds) {
+  let evaluations = 0;
+  for (const { profileId, segments: relevant } of affected) {
+    if (!relevant.length) continue;
     const current = stored.get(profileId) ?? new Set<string>();
     const profile = facts.get(profileId);
     const members = new Set<string>();
-    // A reference to a segment outside this pass (archived, never computed) reads its stored rows.
+    const evaluated = new Set(relevant.map((s) => s.id));
+    // A reference to a segment outside this pass (not moved by the changes, archived, never
+    // computed) reads its stored rows.
     const isMember = (key: string) => {
       const id = options.keyToId.get(key);
       if (id === undefined) return false;
-      return maintained.has(id) ? members.has(id) : current.has(id);
+      return evaluated.has(id) ? members.has(id) : current.has(id);
     };
-    for (const segment of segments) {
+    evaluations += relevant.length;
+    for (const segment of relevant) {
       const member = profile
         ? segment.matches(profile, {
             now: options.now,
@@ -112,8 +146,8 @@ export async function reevaluateProfiles(
       }
     }
   }
-  if (!wanted.length) return [];
-  return knex.transaction(async (trx) => {
+  if (!wanted.length) return { transitions: [], evaluations };
+  const transitions = await knex.transaction(async (trx) => {
     await lockMembershipWrites(trx, 'shared');
     const done: Transition[] = [];
     const keyOf = (segmentId: string, profileId: number | string) =>
@@ -174,4 +208,5 @@ export async function reevaluateProfiles(
     }
     return done;
   });
+  return { transitions, evaluations };
 }

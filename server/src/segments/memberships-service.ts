@@ -5,11 +5,17 @@ import type { PluginConfig } from '../config';
 import type { RealtimeFallback, RealtimeStatus } from '../contracts';
 import { SEGMENT_UID } from '../store/uids';
 import { getService } from '../shell/get-service';
-import { maintainedSegments, reevaluateProfiles, type Transition } from './incremental';
+import {
+  maintainedSegments,
+  reevaluateProfiles,
+  type CompiledRules,
+  type Transition,
+} from './incremental';
 import {
   SETTLED_RETENTION_MS,
   claimDueProfiles,
-  markProfiles,
+  dueChanges,
+  markProfilesDue,
   marksSeenNow,
   pruneSettled,
   queueLength,
@@ -19,9 +25,12 @@ import {
 import { expiryClauses } from './expiry';
 import { sweepExpiries } from './expiry-sweep';
 import { MEMBERSHIP_WEBHOOK_EVENTS } from './membership-events';
+import { changeTokens, type ProfileChange } from './dependencies';
 
 export interface PassReport {
   claimed: number;
+  /** Profile × segment evaluations made: only segments a profile's changes can move count. */
+  evaluations: number;
   transitions: Transition[];
 }
 
@@ -40,6 +49,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
+  const compiled: CompiledRules = new Map();
 
   const allSegments = async () =>
     (await strapi.db
@@ -71,13 +81,32 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * These profiles' data changed: queue them for re-evaluation, in the caller's transaction
-     * when one is given (so the mark commits, or rolls back, with the change).
+     * These profiles' data changed (what changed decides which segments look again): queue them
+     * for re-evaluation, in the caller's transaction when one is given (so the mark commits, or
+     * rolls back, with the change).
      */
-    async markChanged(profileIds: readonly number[], trx?: Knex | Knex.Transaction): Promise<void> {
-      if (!config().enabled || !profileIds.length) return;
-      await markProfiles(trx ?? knex(), profileIds, Date.now());
+    async markChanged(
+      changes: readonly ProfileChange[],
+      trx?: Knex | Knex.Transaction
+    ): Promise<void> {
+      if (!config().enabled || !changes.length) return;
+      const now = Date.now();
+      await markProfilesDue(
+        trx ?? knex(),
+        changes.map((c) => ({ profileId: c.profileId, dueAt: now, changes: changeTokens(c) }))
+      );
       if (!stopped && !running) setImmediate(() => void this.tick());
+    },
+
+    /** An event batch stored these events (names per profile): their profiles look again. */
+    markEventsStored(
+      eventsOf: ReadonlyMap<number, readonly string[]>,
+      trx?: Knex | Knex.Transaction
+    ): Promise<void> {
+      return this.markChanged(
+        [...eventsOf].map(([profileId, events]) => ({ profileId, events, activity: true })),
+        trx
+      );
     },
 
     /** One pass: claim up to a batch of due profiles, re-evaluate them, release them. */
@@ -89,12 +118,12 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
         claimExpires: now + config().claimTtlSeconds * 1000,
         limit: config().batchSize,
       });
-      if (!claimed.length) return { claimed: 0, transitions: [] };
+      if (!claimed.length) return { claimed: 0, evaluations: 0, transitions: [] };
       const segments = await allSegments();
-      const transitions = await reevaluateProfiles(
+      const { transitions, evaluations } = await reevaluateProfiles(
         db,
         claimed,
-        await maintainedSegments(db, segments),
+        await maintainedSegments(db, segments, compiled),
         {
           now: new Date(now),
           retentionDays: (strapi.config.get('plugin::segments') as PluginConfig).retention
@@ -102,14 +131,19 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
           keyToId: new Map(segments.map((s) => [s.key, s.documentId])),
         }
       );
-      await releaseProfiles(db, token, claimed);
+      await releaseProfiles(
+        db,
+        token,
+        claimed.map((c) => c.profileId)
+      );
       emit(transitions);
-      return { claimed: claimed.length, transitions };
+      return { claimed: claimed.length, evaluations, transitions };
     },
 
     /**
-     * Back-pressure: past `maxBacklog` due profiles, one recompute of the segments (leased: one
-     * instance) replaces their passes; the profiles whose marks it saw settle. Logged, and shown
+     * Back-pressure: past `maxBacklog` due profiles, one recompute of the segments their changes
+     * can move (leased: one instance) replaces their passes; the profiles whose marks it saw
+     * settle. Logged, and shown
      * in the admin (the last fall-back is kept in the plugin store, for every instance).
      */
     async fallBackIfOverloaded(now = Date.now()): Promise<RealtimeFallback | null> {
@@ -118,13 +152,14 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (due <= max) return null;
       const started = Date.now();
       const seen = await marksSeenNow(knex());
-      const results = await getService(strapi, 'segments').recomputeAll();
+      const changes = await dueChanges(knex(), now);
+      const results = await getService(strapi, 'segments').recomputeAll(undefined, changes);
       if (!results) return null; // another instance is recomputing: keep going one by one
       const fallback: RealtimeFallback = {
         at: new Date(started).toISOString(),
         backlog: due,
         segments: results.length,
-        settled: await settleSeenMarks(knex(), seen, Date.now()),
+        settled: await settleSeenMarks(knex(), seen, now), // due by `now`: the recompute came later
         durationMs: Date.now() - started,
       };
       await fallbackStore().set({ key: FALLBACK_KEY, value: fallback });
@@ -179,7 +214,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async sweepExpiries(now = Date.now(), from = now - 60_000): Promise<number> {
       const db = knex();
       const all = await allSegments();
-      const segments = await maintainedSegments(db, all);
+      const segments = await maintainedSegments(db, all, compiled);
       const rules = new Map(all.map((s) => [s.documentId, s.rule]));
       const clauses = segments.flatMap((s) => expiryClauses(rules.get(s.id)));
       return clauses.length ? sweepExpiries(db, clauses, { from, to: now + 120_000 }) : 0;

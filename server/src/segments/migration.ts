@@ -79,3 +79,19 @@ export const reevaluationMarksMigration: Migration = {
     }
   },
 };
+
+/**
+ * What the marks since a profile's last pass changed (events by name, attributes, context;
+ * dependencies.ts), so a pass re-evaluates it only against the segments those changes can move
+ * (NULL: anything), and what the latest mark changed (`mark_changes`, merged into `changes`).
+ */
+export const reevaluationChangesMigration: Migration = {
+  version: 14,
+  name: 'membership re-evaluation changes',
+  async up(db) {
+    await db.schema.alterTable(TABLES.reevaluations, (t) => {
+      t.text('changes').nullable();
+      t.text('mark_changes').nullable();
+    });
+  },
+};

@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { TABLES } from '../store/tables';
 import { dialectOf } from '../store/dialect';
+import {
+  MAX_STORED_CHANGES,
+  decodeChanges,
+  encodeChanges,
+  type Dependencies,
+} from './dependencies';
 
 /**
  * `due_at` of a settled row: re-evaluated, nothing pending. Settled rows stay (with `marked_at`)
@@ -11,49 +17,81 @@ export const SETTLED_RETENTION_MS = 3_600_000;
 
 /**
  * The durable queue of profiles whose stored memberships need a look (issue 22). A mark is an
- * upsert: the earliest due time wins, and a mark on a profile being processed clears the claim,
- * so the worker's final release (which requires its own claim) leaves the profile queued for one
- * more pass instead of losing the change.
+ * upsert: the earliest due time wins, the changes add up (see dependencies.ts), and a mark on a
+ * profile being processed clears the claim, so the worker's final release (which requires its
+ * own claim) leaves the profile queued for one more pass instead of losing the change.
+ * `changes` null means "anything may have changed" — also on a profile's first mark (no row: a
+ * new profile, or none marked within the hour), since a profile's creation is not a change a
+ * token describes. `mark_changes` holds what the latest mark changed.
  */
 export async function markProfiles(
   knex: Knex | Knex.Transaction,
   profileIds: readonly number[],
-  dueAt: number
+  dueAt: number,
+  changes: Dependencies = null
 ) {
   await markProfilesDue(
     knex,
-    [...new Set(profileIds)].map((profileId) => ({ profileId, dueAt }))
+    [...new Set(profileIds)].map((profileId) => ({ profileId, dueAt, changes }))
   );
 }
 
-/** Marks with a due time each (one row per profile: the earliest wins, here as in the table). */
-export async function markProfilesDue(
-  knex: Knex | Knex.Transaction,
-  marks: ReadonlyArray<{ profileId: number; dueAt: number }>
-) {
-  const earliestOf = new Map<number, number>();
-  for (const { profileId, dueAt } of marks) {
-    earliestOf.set(profileId, Math.min(dueAt, earliestOf.get(profileId) ?? Infinity));
+export interface Mark {
+  profileId: number;
+  dueAt: number;
+  changes: Dependencies;
+}
+
+/** Marks with a due time and changes each (one row per profile: earliest due, all changes). */
+export async function markProfilesDue(knex: Knex | Knex.Transaction, marks: readonly Mark[]) {
+  const merged = new Map<number, { dueAt: number; changes: Set<string> | null }>();
+  for (const { profileId, dueAt, changes } of marks) {
+    const seen = merged.get(profileId);
+    if (!seen) {
+      merged.set(profileId, { dueAt, changes: changes === null ? null : new Set(changes) });
+      continue;
+    }
+    seen.dueAt = Math.min(seen.dueAt, dueAt);
+    if (changes === null) seen.changes = null;
+    else if (seen.changes) for (const token of changes) seen.changes.add(token);
   }
   const pg = dialectOf(knex) === 'postgres';
   const marked = {
     marked_at: Date.now(),
     ...(pg ? { marked_xid: knex.raw('pg_current_xact_id()') } : {}),
   };
-  const rows = [...earliestOf].map(([id, due]) => ({
+  const rows = [...merged].map(([id, mark]) => ({
     profile_id: id,
-    due_at: due,
+    due_at: mark.dueAt,
+    // A profile's first mark (a new profile, or none within the hour): anything may have changed.
+    changes: null,
+    mark_changes: encodeChanges(mark.changes),
     claimed_by: null,
     claim_expires: null,
     ...marked,
   }));
+  const table = TABLES.reevaluations;
   const earliest = pg ? 'least' : 'min';
+  const contains = pg ? 'strpos' : 'instr';
+  // A settled row starts over; a pending one keeps its changes and adds the new ones (a whole
+  // stored set already inside is skipped; past the size bound it becomes "anything").
+  const incoming = 'excluded.mark_changes';
+  const changes = knex.raw(
+    `CASE WHEN ${table}.due_at = ? THEN ${incoming}
+      WHEN ${table}.changes IS NULL OR ${incoming} IS NULL THEN NULL
+      WHEN ${contains}(${table}.changes, ${incoming}) > 0 THEN ${table}.changes
+      WHEN length(${table}.changes) + length(${incoming}) > ? THEN NULL
+      ELSE ${table}.changes || substr(${incoming}, 2) END`,
+    [NOT_DUE, MAX_STORED_CHANGES]
+  );
   for (let i = 0; i < rows.length; i += 500) {
-    await knex(TABLES.reevaluations)
+    await knex(table)
       .insert(rows.slice(i, i + 500))
       .onConflict('profile_id')
       .merge({
-        due_at: knex.raw(`${earliest}(${TABLES.reevaluations}.due_at, excluded.due_at)`),
+        due_at: knex.raw(`${earliest}(${table}.due_at, excluded.due_at)`),
+        changes,
+        mark_changes: knex.raw(incoming),
         claimed_by: null,
         claim_expires: null,
         ...marked,
@@ -68,7 +106,7 @@ export async function markProfilesDue(
 export async function claimDueProfiles(
   knex: Knex,
   options: { token: string; now: number; claimExpires: number; limit: number }
-): Promise<number[]> {
+): Promise<Array<{ profileId: number; changes: Dependencies }>> {
   const pg = dialectOf(knex) === 'postgres';
   await knex.raw(
     `UPDATE ${TABLES.reevaluations} SET claimed_by = ?, claim_expires = ?
@@ -80,11 +118,12 @@ export async function claimDueProfiles(
     [options.token, options.claimExpires, options.now, options.now, options.limit]
   );
   const rows = (await knex(TABLES.reevaluations)
-    .select('profile_id')
+    .select('profile_id', 'changes')
     .where('claimed_by', options.token)) as Array<{
     profile_id: number | string;
+    changes: string | null;
   }>;
-  return rows.map((r) => Number(r.profile_id));
+  return rows.map((r) => ({ profileId: Number(r.profile_id), changes: decodeChanges(r.changes) }));
 }
 
 /** Done with a claim: rows still carrying it settle (a newer mark cleared the claim: still due). */
@@ -170,4 +209,27 @@ export async function queueLength(
       knex.raw('sum(case when due_at <= ? then 1 else 0 end) as due', [now])
     )) as Array<{ total: number | string; due: number | string | null }>;
   return { total: Number(row?.total ?? 0), due: Number(row?.due ?? 0) };
+}
+
+/**
+ * Everything the due profiles' marks changed, together (what a fall-back recompute must cover),
+ * or null for "anything" (a mark that may have changed anything, or too many distinct sets).
+ */
+export async function dueChanges(
+  knex: Knex,
+  now: number,
+  maxDistinct = 1000
+): Promise<Dependencies> {
+  const rows = (await knex(TABLES.reevaluations)
+    .distinct('changes')
+    .where('due_at', '<=', now)
+    .limit(maxDistinct + 1)) as Array<{ changes: string | null }>;
+  if (rows.length > maxDistinct) return null;
+  const all = new Set<string>();
+  for (const row of rows) {
+    const changes = decodeChanges(row.changes);
+    if (changes === null) return null;
+    for (const token of changes) all.add(token);
+  }
+  return all;
 }

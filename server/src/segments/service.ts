@@ -7,6 +7,7 @@ import { usesOf } from './check-write';
 import { estimateSize, exactWouldExceed, samplingPlan, type SizeEstimate } from './estimate';
 import { countProfiles } from '../profiles/repository';
 import { dependencyOrder } from './order';
+import { isAffected, segmentDependencies, type Dependencies } from './dependencies';
 import { recomputeSegment, type RecomputeResult } from './recompute';
 import { TABLES } from '../store/tables';
 import { loadProfileFacts } from '../rules/sql';
@@ -135,16 +136,23 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Recomputes every active segment, referenced segments first, on one instance at a time.
      * Returns null when another instance is already doing it. `now` is the rules' clock (tests
-     * move it).
+     * move it); `changes` (the real-time fall-back) limits it to the segments they can move.
      */
-    async recomputeAll(now?: Date): Promise<RecomputeResult[] | null> {
+    async recomputeAll(
+      now?: Date,
+      changes: Dependencies = null
+    ): Promise<RecomputeResult[] | null> {
       const run = await getService(strapi, 'scheduler').runExclusive(
         'recompute-segments',
         async (signal) => {
           const segments = await all();
           const ids = keyToId(segments);
+          const dependencies = segmentDependencies(segments);
           const results: RecomputeResult[] = [];
-          for (const segment of dependencyOrder(segments.filter((s) => s.state !== 'archived'))) {
+          const chosen = segments.filter(
+            (s) => s.state !== 'archived' && isAffected(dependencies.get(s.key) ?? null, changes)
+          );
+          for (const segment of dependencyOrder(chosen)) {
             if (signal.aborted) break; // another instance took over: let it finish the job
             results.push(
               await recordComputed(

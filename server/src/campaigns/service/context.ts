@@ -238,7 +238,8 @@ export function campaignContext(strapi: Core.Strapi) {
         defaultTarget: null,
         context: null,
         now,
-        afterWrite: (trx, ids) => getService(strapi, 'memberships').markChanged(ids, trx),
+        afterWrite: (trx, eventsOf) =>
+          getService(strapi, 'memberships').markEventsStored(eventsOf, trx),
       });
       getService(strapi, 'segments').invalidateProfile(profileId);
     },
