@@ -113,6 +113,41 @@ describe('batch memberships', () => {
     expect(await rowCount(TABLES.membershipStaging)).toBe(0);
   });
 
+  it('announces a recompute’s transitions as segment.entry / segment.exit events, after they commit', async () => {
+    const seen: Array<{ kind: string; key: string; profileId: number; stored: boolean }> = [];
+    const listen =
+      (kind: string) =>
+      async (payload: { segment: { documentId: string; key: string }; profileId: number }) => {
+        const row = await app()
+          .knex(TABLES.membershipTransitions)
+          .where({ segment_id: payload.segment.documentId, profile_id: payload.profileId, kind })
+          .first();
+        seen.push({ kind, key: payload.segment.key, profileId: payload.profileId, stored: !!row });
+      };
+    app().strapi.eventHub.on('segment.entry', listen('enter'));
+    app().strapi.eventHub.on('segment.exit', listen('exit'));
+    await app()
+      .knex(TABLES.profiles)
+      .where('id', 4)
+      .update({ traits: JSON.stringify({ plan: 'free' }) });
+    await service().recomputeAll();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { kind: 'exit', key: 'gold', profileId: 4, stored: true },
+      { kind: 'exit', key: 'gold-de', profileId: 4, stored: true },
+    ]);
+    // A recompute that changes nothing announces nothing.
+    seen.length = 0;
+    await service().recomputeAll();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual([]);
+    await app()
+      .knex(TABLES.profiles)
+      .where('id', 4)
+      .update({ traits: JSON.stringify({ plan: 'gold' }) });
+    await service().recomputeAll(); // back as the tests below expect
+  });
+
   it('does nothing while another instance holds the recompute lease', async () => {
     const store = knexLeaseStore(app().knex);
     expect(await store.acquire('job:recompute-segments', 'other-instance', 60_000)).toBe(true);

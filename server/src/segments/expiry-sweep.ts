@@ -3,6 +3,8 @@ import { TABLES } from '../store/tables';
 import type { ExpiryClause } from './expiry';
 import { markProfilesDue, type Mark } from './reevaluation-queue';
 import { eventToken } from './dependencies';
+import { PROMOTED_TIME_COLUMNS } from '../rules/sql/load-facts';
+import { clauseToken, isColumnAttribute, momentsBetween, type DateClause } from './date-moments';
 
 const DAY_MS = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -56,6 +58,45 @@ export async function sweepExpiries(
           });
       }
     }
+  }
+  await markProfilesDue(knex, marks);
+  return marks.length;
+}
+
+/**
+ * Queues the profiles whose relative `$date` answers flip in (from, to], due at that moment:
+ * first/last seen by a range read of the profiles' columns, trait dates from the stored moments.
+ * Returns how many marks.
+ */
+export async function sweepDates(
+  knex: Knex,
+  clauses: readonly DateClause[],
+  range: { from: number; to: number }
+): Promise<number> {
+  const marks: Mark[] = [];
+  const tokens = new Set<string>();
+  for (const clause of clauses) {
+    const token = clauseToken(clause);
+    if (!isColumnAttribute(clause.attribute)) {
+      tokens.add(token);
+      continue;
+    }
+    const column = (PROMOTED_TIME_COLUMNS as Record<string, string>)[clause.attribute];
+    const shift = clause.afterMs + 1; // the moment the strict comparison flips
+    const rows = (await knex(TABLES.profiles)
+      .select('id', column)
+      .where(column, '>', range.from - shift)
+      .andWhere(column, '<=', range.to - shift)) as Array<Record<string, number | string>>;
+    for (const r of rows)
+      marks.push({
+        profileId: Number(r.id),
+        dueAt: Number(r[column]) + shift,
+        changes: new Set([token]),
+      });
+  }
+  for (const token of tokens) {
+    for (const m of await momentsBetween(knex, token, range))
+      marks.push({ profileId: m.profileId, dueAt: m.at, changes: new Set([token]) });
   }
   await markProfilesDue(knex, marks);
   return marks.length;

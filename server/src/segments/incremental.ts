@@ -6,6 +6,15 @@ import { dependencyOrder } from './order';
 import { lockMembershipWrites } from './membership-lock';
 import { dialectOf } from '../store/dialect';
 import { isAffected, segmentDependencies, type Dependencies } from './dependencies';
+import {
+  clauseKey,
+  clauseToken,
+  dateClauses,
+  isColumnAttribute,
+  replaceMoments,
+  traitMoments,
+  type DateClause,
+} from './date-moments';
 
 /** Membership changes written per statement (well under SQLite's bound-parameter limit). */
 const WRITE_CHUNK = 500;
@@ -17,6 +26,8 @@ export interface MaintainedSegment {
   matches: CompiledRule;
   /** What its answer can depend on, its references' dependencies included (dependencies.ts). */
   dependsOn: Dependencies;
+  /** Its `$date` clauses on traits, whose next moments a pass stores (date-moments.ts). */
+  traitDates: DateClause[];
 }
 
 /** A claimed profile and what changed since its last pass (null: anything). */
@@ -66,6 +77,7 @@ export async function maintainedSegments(
       key: s.key,
       matches: entry.matches,
       dependsOn: dependencies.get(s.key) ?? null,
+      traitDates: dateClauses(s.rule).filter((c) => !isColumnAttribute(c.attribute)),
     };
   });
 }
@@ -146,6 +158,7 @@ export async function reevaluateProfiles(
       }
     }
   }
+  await storeTraitMoments(knex, affected, segments, facts, at);
   if (!wanted.length) return { transitions: [], evaluations };
   const transitions = await knex.transaction(async (trx) => {
     await lockMembershipWrites(trx, 'shared');
@@ -209,4 +222,36 @@ export async function reevaluateProfiles(
     return done;
   });
   return { transitions, evaluations };
+}
+
+/**
+ * The next trait-date moments of the profiles this pass evaluated against a segment with `$date`
+ * clauses on traits: recomputed from the values just read, for every such clause (one attribute
+ * may appear in several segments), replacing what was stored.
+ */
+async function storeTraitMoments(
+  knex: Knex,
+  affected: ReadonlyArray<{ profileId: number; segments: readonly MaintainedSegment[] }>,
+  segments: readonly MaintainedSegment[],
+  facts: ReadonlyMap<number, { id: number; attributes: Record<string, unknown> }>,
+  now: number
+): Promise<void> {
+  const clauses = new Map<string, DateClause>();
+  for (const s of segments) for (const c of s.traitDates) clauses.set(clauseKey(c), c);
+  if (!clauses.size) return;
+  const profileIds = affected
+    .filter((p) => p.segments.some((s) => s.traitDates.length))
+    .map((p) => p.profileId);
+  if (!profileIds.length) return;
+  const all = [...clauses.values()];
+  const present = profileIds.flatMap((id) => {
+    const profile = facts.get(id);
+    return profile ? [profile] : [];
+  });
+  await replaceMoments(
+    knex,
+    profileIds,
+    [...new Set(all.map(clauseToken))],
+    traitMoments(present, all, now)
+  );
 }

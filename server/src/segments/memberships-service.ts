@@ -23,7 +23,18 @@ import {
   settleSeenMarks,
 } from './reevaluation-queue';
 import { expiryClauses } from './expiry';
-import { sweepExpiries } from './expiry-sweep';
+import { sweepDates, sweepExpiries } from './expiry-sweep';
+import {
+  attributesWith,
+  clauseKey,
+  dateClauses,
+  insertMoments,
+  isColumnAttribute,
+  pruneMoments,
+  profilesWithTrait,
+  traitMoments,
+  type DateClause,
+} from './date-moments';
 import { MEMBERSHIP_WEBHOOK_EVENTS } from './membership-events';
 import { changeTokens, type ProfileChange } from './dependencies';
 
@@ -35,6 +46,8 @@ export interface PassReport {
 }
 
 const FALLBACK_KEY = 'realtime-last-fallback';
+const BACKFILLED_KEY = 'date-moments-backfilled';
+const BACKFILL_PAGE = 5000;
 
 /**
  * Real-time stored memberships (issue 22): writers mark the profiles they changed, in their own
@@ -80,6 +93,9 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** Announces transitions (Strapi events for webhooks, and segmentEntry campaigns). */
+    emitTransitions: emit,
+
     /**
      * These profiles' data changed (what changed decides which segments look again): queue them
      * for re-evaluation, in the caller's transaction when one is given (so the mark commits, or
@@ -207,9 +223,10 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
     backlog: () => queueLength(knex(), Date.now()),
 
     /**
-     * Queues the profiles whose windowed answers can change between `from` (`now - 60 s`) and
-     * `now + 120 s` without a new event, each due at its moment. Runs every minute on one
-     * instance (lease); the overlap covers a late or missed fire.
+     * Queues the profiles whose windowed or relative-date answers can change between `from`
+     * (`now - 60 s`) and `now + 120 s` without a new event, each due at its moment. Runs every
+     * minute on one instance (lease); the overlap covers a late or missed fire. A trait-date
+     * clause seen for the first time has its moments stored for every profile first.
      */
     async sweepExpiries(now = Date.now(), from = now - 60_000): Promise<number> {
       const db = knex();
@@ -217,7 +234,46 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = await maintainedSegments(db, all, compiled);
       const rules = new Map(all.map((s) => [s.documentId, s.rule]));
       const clauses = segments.flatMap((s) => expiryClauses(rules.get(s.id)));
-      return clauses.length ? sweepExpiries(db, clauses, { from, to: now + 120_000 }) : 0;
+      const dates = [
+        ...new Map(
+          segments.flatMap((s) => dateClauses(rules.get(s.id))).map((c) => [clauseKey(c), c])
+        ).values(),
+      ];
+      await this.backfillDateMoments(
+        dates.filter((c) => !isColumnAttribute(c.attribute)),
+        now
+      );
+      const range = { from, to: now + 120_000 };
+      const marked =
+        (clauses.length ? await sweepExpiries(db, clauses, range) : 0) +
+        (dates.length ? await sweepDates(db, dates, range) : 0);
+      return marked;
+    },
+
+    /** Stores the moments of trait-date clauses not seen before, for every profile with the trait. */
+    async backfillDateMoments(clauses: readonly DateClause[], now = Date.now()): Promise<number> {
+      const done = new Set(
+        ((await fallbackStore().get({ key: BACKFILLED_KEY })) as string[] | null) ?? []
+      );
+      let stored = 0;
+      for (const clause of clauses) {
+        if (done.has(clauseKey(clause))) continue;
+        for (let afterId = 0; ; ) {
+          const page = await profilesWithTrait(knex(), clause.attribute, afterId, BACKFILL_PAGE);
+          if (!page.length) break;
+          afterId = page[page.length - 1].id;
+          const moments = traitMoments(
+            page.map((p) => ({ id: p.id, attributes: attributesWith(clause.attribute, p.value) })),
+            [clause],
+            now
+          );
+          await insertMoments(knex(), moments);
+          stored += moments.length;
+        }
+        done.add(clauseKey(clause));
+        await fallbackStore().set({ key: BACKFILLED_KEY, value: [...done] });
+      }
+      return stored;
     },
 
     start(): void {
@@ -227,6 +283,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const marked = await this.sweepExpiries();
         if (marked) setImmediate(() => void this.tick());
         await pruneSettled(knex(), Date.now() - SETTLED_RETENTION_MS);
+        await pruneMoments(knex(), Date.now() - SETTLED_RETENTION_MS);
       });
       const loop = () => {
         if (stopped) return;

@@ -87,11 +87,19 @@ export const reevaluationMarksMigration: Migration = {
  */
 export const reevaluationChangesMigration: Migration = {
   version: 14,
-  name: 'membership re-evaluation changes',
+  name: 'membership re-evaluation changes, date moments',
   async up(db) {
     await db.schema.alterTable(TABLES.reevaluations, (t) => {
       t.text('changes').nullable();
       t.text('mark_changes').nullable();
+    });
+    // When a trait's relative date next flips a profile's answer (date-moments.ts).
+    await db.schema.createTable(TABLES.dateMoments, (t) => {
+      t.bigInteger('profile_id').notNullable();
+      t.string('token', 255).notNullable();
+      t.bigInteger('at').notNullable();
+      t.primary(['profile_id', 'token', 'at'], 'segments_date_moments_pk'); // a profile's moments
+      t.index(['token', 'at'], 'segments_date_moments_due_idx'); // the sweep: due by attribute
     });
   },
 };

@@ -47,7 +47,13 @@ const STAGING_CHUNK = 10_000;
 export async function recomputeSegment(
   knex: Knex,
   segment: SegmentToCompute,
-  options: { now: Date; retentionDays: number; keyToId: ReadonlyMap<string, string> }
+  options: {
+    now: Date;
+    retentionDays: number;
+    keyToId: ReadonlyMap<string, string>;
+    /** After the diff commits: the profiles it recorded as entering and leaving. */
+    onCommitted?: (moved: { entered: number[]; exited: number[] }) => void;
+  }
 ): Promise<RecomputeResult> {
   const started = Date.now();
   const runId = crypto.randomUUID();
@@ -78,7 +84,14 @@ export async function recomputeSegment(
       }
     }
 
-    return await knex.transaction(async (trx) => {
+    const moved = { entered: [] as number[], exited: [] as number[] };
+    const ids = (result: unknown) =>
+      (
+        (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{
+          profile_id: number | string;
+        }>
+      ).map((r) => Number(r.profile_id));
+    const outcome = await knex.transaction(async (trx) => {
       await lockMembershipWrites(trx, 'exclusive');
       const initial = !(await trx(TABLES.sizeSnapshots).where('segment_id', segment.id).first());
       // A profile changed by a write this run may not have seen keeps the real-time loop's
@@ -121,16 +134,22 @@ export async function recomputeSegment(
       const exited = outgoing.all - outgoing.left;
       const deferred = incoming.left + outgoing.left;
 
-      if (!initial) {
-        await trx.raw(
-          `INSERT INTO ${TABLES.membershipTransitions} (segment_id, profile_id, kind, at)
-           SELECT ?, s.profile_id, 'enter', ? ${entering.sql}`,
-          [segment.id, at, ...entering.bindings]
+      if (!initial && entered > 0) {
+        moved.entered = ids(
+          await trx.raw(
+            `INSERT INTO ${TABLES.membershipTransitions} (segment_id, profile_id, kind, at)
+             SELECT ?, s.profile_id, 'enter', ? ${entering.sql} RETURNING profile_id`,
+            [segment.id, at, ...entering.bindings]
+          )
         );
-        await trx.raw(
-          `INSERT INTO ${TABLES.membershipTransitions} (segment_id, profile_id, kind, at)
-           SELECT ?, m.profile_id, 'exit', ? ${leaving.sql}`,
-          [segment.id, at, ...leaving.bindings]
+      }
+      if (!initial && exited > 0) {
+        moved.exited = ids(
+          await trx.raw(
+            `INSERT INTO ${TABLES.membershipTransitions} (segment_id, profile_id, kind, at)
+             SELECT ?, m.profile_id, 'exit', ? ${leaving.sql} RETURNING profile_id`,
+            [segment.id, at, ...leaving.bindings]
+          )
         );
       }
       if (exited > 0) {
@@ -171,6 +190,8 @@ export async function recomputeSegment(
         durationMs: Date.now() - started,
       };
     });
+    if (moved.entered.length || moved.exited.length) options.onCommitted?.(moved);
+    return outcome;
   } finally {
     await knex(TABLES.membershipStaging).where('run_id', runId).delete();
   }

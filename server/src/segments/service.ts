@@ -52,6 +52,21 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     ));
 
   /** The segment's read-only computedSize / computedAt (through the query engine: no guard). */
+  /** A recompute's transitions go out as the real-time loop's do (webhooks, segmentEntry). */
+  const announce =
+    (segment: { documentId: string; key: string }, at: Date) =>
+    (moved: { entered: number[]; exited: number[] }) =>
+      getService(strapi, 'memberships').emitTransitions(
+        (['entered', 'exited'] as const).flatMap((side) =>
+          moved[side].map((profileId) => ({
+            segmentId: segment.documentId,
+            segmentKey: segment.key,
+            profileId,
+            kind: side === 'entered' ? ('enter' as const) : ('exit' as const),
+            at: at.getTime(),
+          }))
+        )
+      );
   const recordComputed = async (result: RecomputeResult) => {
     await strapi.db.query(SEGMENT_UID).update({
       where: { documentId: result.segmentId },
@@ -120,14 +135,16 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = await all();
       const segment = segments.find((s) => s.documentId === documentId);
       if (!segment) return null;
+      const now = new Date();
       return recordComputed(
         await recomputeSegment(
           knex(),
           { id: segment.documentId, key: segment.key, rule: segment.rule },
           {
-            now: new Date(),
+            now,
             retentionDays: config().retention.rawEventsDays,
             keyToId: keyToId(segments),
+            onCommitted: announce(segment, now),
           }
         )
       );
@@ -154,15 +171,17 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
           );
           for (const segment of dependencyOrder(chosen)) {
             if (signal.aborted) break; // another instance took over: let it finish the job
+            const at = now ?? new Date();
             results.push(
               await recordComputed(
                 await recomputeSegment(
                   knex(),
                   { id: segment.documentId, key: segment.key, rule: segment.rule },
                   {
-                    now: now ?? new Date(),
+                    now: at,
                     retentionDays: config().retention.rawEventsDays,
                     keyToId: ids,
+                    onCommitted: announce(segment, at),
                   }
                 )
               )

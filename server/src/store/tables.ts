@@ -13,6 +13,7 @@ export const TABLES = {
   membershipTransitions: 'segments_membership_transitions',
   sizeSnapshots: 'segments_size_snapshots',
   reevaluations: 'segments_reevaluations',
+  dateMoments: 'segments_date_moments',
   exposures: 'segments_experiment_exposures',
   campaignRuns: 'segments_campaign_runs',
   deliveries: 'segments_deliveries',

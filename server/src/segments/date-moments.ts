@@ -1,0 +1,170 @@
+import type { Knex } from 'knex';
+import { dateSchema } from '../rules/extensions/schemas';
+import { durationMs, parseInstant, type Duration } from '../rules/time';
+import { PROMOTED_TIME_COLUMNS } from '../rules/sql/load-facts';
+import { TABLES } from '../store/tables';
+import { dialectOf } from '../store/dialect';
+import { readPath } from '../rules/condition/values';
+import { attributeToken } from './dependencies';
+
+/**
+ * Relative dates passing (issue 22): `{ $date: { attribute, olderThan | newerThan } }` flips
+ * exactly `d` (+1 ms: both comparisons are strict at the boundary) after the attribute's value,
+ * with no new event. First/last seen are columns the expiry sweep reads by range; a trait's date
+ * lives in JSON, so each profile's next such moment is stored (`segments_date_moments`) when a
+ * pass evaluates it, and once per clause for every profile that has the trait (the backfill).
+ * Anniversaries (`anniversaryWithin`) move at local midnights and still wait for the recompute.
+ */
+export interface DateClause {
+  attribute: string;
+  afterMs: number;
+}
+
+export const isColumnAttribute = (attribute: string) =>
+  Object.prototype.hasOwnProperty.call(PROMOTED_TIME_COLUMNS, attribute);
+
+export const clauseKey = (c: DateClause) => `${c.attribute}\u0000${c.afterMs}`;
+
+/** The dependency token of the clause's attribute (its first path part, as dependencies.ts). */
+export const clauseToken = (c: DateClause) => attributeToken(c.attribute.split('.')[0]);
+
+/** Every `olderThan`/`newerThan` `$date` clause of a rule, at any depth, without duplicates. */
+export function dateClauses(rule: unknown): DateClause[] {
+  const found = new Map<string, DateClause>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key !== '$date') {
+        walk(value);
+        continue;
+      }
+      const parsed = dateSchema.safeParse(value);
+      if (!parsed.success) continue;
+      for (const duration of [parsed.data.olderThan, parsed.data.newerThan]) {
+        if (!duration) continue;
+        const clause = {
+          attribute: parsed.data.attribute,
+          afterMs: durationMs(duration as Duration),
+        };
+        found.set(clauseKey(clause), clause);
+      }
+    }
+  };
+  walk(rule);
+  return [...found.values()];
+}
+
+/** When a profile whose attribute holds `value` next changes its answer for `clause`, or null. */
+export function nextMoment(clause: DateClause, value: unknown, now: number): number | null {
+  const ms = parseInstant(value);
+  if (ms === null) return null;
+  const at = ms + clause.afterMs + 1;
+  return at > now ? at : null;
+}
+
+export interface DateMoment {
+  profileId: number;
+  token: string;
+  at: number;
+}
+
+/** Attributes holding `value` at `path` (a dotted attribute), for {@link traitMoments}. */
+export function attributesWith(path: string, value: unknown): Record<string, unknown> {
+  const parts = path.split('.');
+  let node: unknown = value;
+  for (let i = parts.length - 1; i >= 0; i--) node = { [parts[i]]: node };
+  return node as Record<string, unknown>;
+}
+
+/** The profiles' trait-date moments of `clauses`, computed from their attributes. */
+export function traitMoments(
+  profiles: ReadonlyArray<{ id: number; attributes: Record<string, unknown> }>,
+  clauses: readonly DateClause[],
+  now: number
+): DateMoment[] {
+  const out: DateMoment[] = [];
+  for (const profile of profiles) {
+    for (const clause of clauses) {
+      const value = readPath(profile.attributes, clause.attribute.split('.'));
+      const at = nextMoment(clause, value, now);
+      if (at !== null) out.push({ profileId: profile.id, token: clauseToken(clause), at });
+    }
+  }
+  return out;
+}
+
+/**
+ * Replaces the stored moments of these profiles for these attribute tokens (a pass has just read
+ * their current values) with `moments`.
+ */
+export async function replaceMoments(
+  knex: Knex | Knex.Transaction,
+  profileIds: readonly number[],
+  tokens: readonly string[],
+  moments: readonly DateMoment[]
+): Promise<void> {
+  if (!profileIds.length || !tokens.length) return;
+  for (let i = 0; i < profileIds.length; i += 500) {
+    await knex(TABLES.dateMoments)
+      .whereIn('profile_id', profileIds.slice(i, i + 500))
+      .whereIn('token', tokens)
+      .delete();
+  }
+  await insertMoments(knex, moments);
+}
+
+/** Adds moments (a repeated one is ignored). */
+export async function insertMoments(
+  knex: Knex | Knex.Transaction,
+  moments: readonly DateMoment[]
+): Promise<void> {
+  const rows = moments.map((m) => ({ profile_id: m.profileId, token: m.token, at: m.at }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await knex(TABLES.dateMoments)
+      .insert(rows.slice(i, i + 500))
+      .onConflict(['profile_id', 'token', 'at'])
+      .ignore();
+  }
+}
+
+/** Stored moments of `token` in (from, to]. */
+export async function momentsBetween(
+  knex: Knex,
+  token: string,
+  range: { from: number; to: number }
+): Promise<Array<{ profileId: number; at: number }>> {
+  const rows = (await knex(TABLES.dateMoments)
+    .select('profile_id', 'at')
+    .where('token', token)
+    .andWhere('at', '>', range.from)
+    .andWhere('at', '<=', range.to)) as Array<{ profile_id: number | string; at: number | string }>;
+  return rows.map((r) => ({ profileId: Number(r.profile_id), at: Number(r.at) }));
+}
+
+/** Profiles (id, one trait's raw value) that have the trait `attribute` (a path), by id pages. */
+export async function profilesWithTrait(
+  knex: Knex,
+  attribute: string,
+  afterId: number,
+  limit: number
+): Promise<Array<{ id: number; value: unknown }>> {
+  const parts = attribute.split('.');
+  const pg = dialectOf(knex) === 'postgres';
+  const jsonPath = '$' + parts.map((p) => `."${p.replace(/"/g, '""')}"`).join('');
+  const read = pg
+    ? knex.raw('traits #> ?::text[]', [parts])
+    : knex.raw('json_extract(traits, ?)', [jsonPath]);
+  const rows = (await knex(TABLES.profiles)
+    .select('id', knex.raw(`${read.toQuery()} AS value`))
+    .where('id', '>', afterId)
+    .andWhereRaw(`${read.toQuery()} IS NOT NULL`)
+    .orderBy('id')
+    .limit(limit)) as Array<{ id: number | string; value: unknown }>;
+  return rows.map((r) => ({ id: Number(r.id), value: r.value }));
+}
+
+/** Forgets moments past `before` (their marks are long made). */
+export async function pruneMoments(knex: Knex, before: number): Promise<number> {
+  return knex(TABLES.dateMoments).where('at', '<', before).delete();
+}
