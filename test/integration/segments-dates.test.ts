@@ -29,8 +29,11 @@ describe('real-time memberships: relative dates that pass', () => {
     transitions.filter((t) => t.segmentKey === key).map((t) => `${t.kind}:${t.segmentKey}`);
   const dueAt = async (profileId: number) =>
     Number((await app().knex(TABLES.reevaluations).where('profile_id', profileId).first()).due_at);
-  const agree = async (now: number) => {
-    for (const r of (await segments().recomputeAll(new Date(now))) ?? [])
+  /** A recompute at `now` corrects nothing (of `key` only, when given: others were not swept). */
+  const agree = async (now: number, key?: string) => {
+    for (const r of ((await segments().recomputeAll(new Date(now))) ?? []).filter(
+      (r: { key: string }) => key === undefined || r.key === key
+    ))
       expect({ key: r.key, entered: r.entered, exited: r.exited }).toEqual({
         key: r.key,
         entered: 0,
@@ -39,15 +42,31 @@ describe('real-time memberships: relative dates that pass', () => {
   };
 
   const start = Date.now();
+  /** A birthday 8 local days from today in `zone`, and the instant its 7-day window opens. */
+  const birthdayIn = (zone: string, offsetHours: number) => {
+    const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: zone })
+      .format(new Date(start))
+      .split('-')
+      .map(Number);
+    const date = new Date(Date.UTC(y, m - 1, d + 8));
+    return {
+      birthday: `2000-${date.toISOString().slice(5, 10)}`,
+      opensAt: Date.UTC(y, m - 1, d + 1) - offsetHours * HOUR,
+    };
+  };
+  const tokyo = birthdayIn('Asia/Tokyo', 9);
+  const kolkata = birthdayIn('Asia/Kolkata', 5.5);
   const earlyTrial = start - HOUR + 60_000; // written before the segment exists: the backfill
   const lateTrial = start - HOUR + 90_000; // written after: the pass stores its moment
 
   beforeAll(async () => {
     token = await apiToken(app());
     await identify('anon-dates-early', { trialStartedAt: new Date(earlyTrial).toISOString() });
+    await identify('anon-dates-tokyo', { birthday: tokyo.birthday, timezone: 'Asia/Tokyo' });
     for (const [key, rule] of [
       ['trial-over', { $date: { attribute: 'trialStartedAt', olderThan: { hours: 1 } } }],
       ['seen-last-hour', { $date: { attribute: 'lastSeenAt', newerThan: { hours: 1 } } }],
+      ['birthday-week', { $date: { attribute: 'birthday', anniversaryWithin: { days: 7 } } }],
     ] as const) {
       await app()
         .strapi.documents(SEGMENT_UID)
@@ -96,9 +115,7 @@ describe('real-time memberships: relative dates that pass', () => {
       .set('X-Segments-Anonymous-Id', 'anon-dates-seen')
       .send({ events: [{ name: 'view', timestamp: new Date(seenAt).toISOString() }] })
       .expect(202);
-    expect(only('seen-last-hour', await memberships().drain())).toEqual([
-      'enter:seen-last-hour',
-    ]);
+    expect(only('seen-last-hour', await memberships().drain())).toEqual(['enter:seen-last-hour']);
     const id = await profileOf('anon-dates-seen');
     expect(await memberships().sweepExpiries(start)).toBeGreaterThanOrEqual(1);
     expect(await dueAt(id)).toBe(seenAt + HOUR + 1);
@@ -108,5 +125,25 @@ describe('real-time memberships: relative dates that pass', () => {
         .filter((t: { profileId: number }) => t.profileId === id)
         .map((t: { kind: string; segmentKey: string }) => `${t.kind}:${t.segmentKey}`)
     ).toEqual(['exit:seen-last-hour']);
+  });
+
+  it('an anniversary window opens at the local midnight that starts it, in the profile’s zone', async () => {
+    await identify('anon-dates-kolkata', { birthday: kolkata.birthday, timezone: 'Asia/Kolkata' });
+    expect(only('birthday-week', await memberships().drain())).toEqual([]);
+    const ids = {
+      tokyo: await profileOf('anon-dates-tokyo'), // written before the segment: the backfill
+      kolkata: await profileOf('anon-dates-kolkata'), // after: the pass
+    };
+    for (const [who, { opensAt }] of [
+      ['tokyo', tokyo],
+      ['kolkata', kolkata],
+    ] as const) {
+      await memberships().sweepExpiries(opensAt - 60_000);
+      expect(await dueAt(ids[who])).toBe(opensAt);
+      expect(only('birthday-week', await memberships().drain(opensAt - 1))).toEqual([]);
+      const entered = await memberships().drain(opensAt);
+      expect(only('birthday-week', entered)).toEqual(['enter:birthday-week']);
+      await agree(opensAt, 'birthday-week');
+    }
   });
 });

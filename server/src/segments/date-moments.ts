@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { dateSchema } from '../rules/extensions/schemas';
-import { durationMs, parseInstant, type Duration } from '../rules/time';
+import { durationMs, parseInstant, resolveTimeZone, type Duration } from '../rules/time';
 import { PROMOTED_TIME_COLUMNS } from '../rules/sql/load-facts';
 import { TABLES } from '../store/tables';
 import { dialectOf } from '../store/dialect';
 import { readPath } from '../rules/condition/values';
 import { attributeToken } from './dependencies';
+import { anniversaryMoment } from './anniversaries';
 
 /**
  * Relative dates passing (issue 22): `{ $date: { attribute, olderThan | newerThan } }` flips
@@ -13,22 +14,26 @@ import { attributeToken } from './dependencies';
  * with no new event. First/last seen are columns the expiry sweep reads by range; a trait's date
  * lives in JSON, so each profile's next such moment is stored (`segments_date_moments`) when a
  * pass evaluates it, and once per clause for every profile that has the trait (the backfill).
- * Anniversaries (`anniversaryWithin`) move at local midnights and still wait for the recompute.
+ * Anniversaries (`anniversaryWithin`) flip at local midnights (anniversaries.ts): stored too,
+ * whatever the attribute.
  */
-export interface DateClause {
-  attribute: string;
-  afterMs: number;
-}
+export type DateClause =
+  | { attribute: string; afterMs: number }
+  | { attribute: string; anniversaryDays: number };
 
 export const isColumnAttribute = (attribute: string) =>
   Object.prototype.hasOwnProperty.call(PROMOTED_TIME_COLUMNS, attribute);
 
-export const clauseKey = (c: DateClause) => `${c.attribute}\u0000${c.afterMs}`;
+export const clauseKey = (c: DateClause) =>
+  'afterMs' in c ? `${c.attribute}\u0000${c.afterMs}` : `${c.attribute}\u0000a${c.anniversaryDays}`;
+
+/** Swept by a range read of the profiles' columns; every other clause has stored moments. */
+export const isRangeSwept = (c: DateClause) => 'afterMs' in c && isColumnAttribute(c.attribute);
 
 /** The dependency token of the clause's attribute (its first path part, as dependencies.ts). */
 export const clauseToken = (c: DateClause) => attributeToken(c.attribute.split('.')[0]);
 
-/** Every `olderThan`/`newerThan` `$date` clause of a rule, at any depth, without duplicates. */
+/** Every `$date` clause of a rule, at any depth, without duplicates. */
 export function dateClauses(rule: unknown): DateClause[] {
   const found = new Map<string, DateClause>();
   const walk = (node: unknown): void => {
@@ -49,14 +54,34 @@ export function dateClauses(rule: unknown): DateClause[] {
         };
         found.set(clauseKey(clause), clause);
       }
+      if (parsed.data.anniversaryWithin) {
+        const clause = {
+          attribute: parsed.data.attribute,
+          anniversaryDays: parsed.data.anniversaryWithin.days,
+        };
+        found.set(clauseKey(clause), clause);
+      }
     }
   };
   walk(rule);
   return [...found.values()];
 }
 
-/** When a profile whose attribute holds `value` next changes its answer for `clause`, or null. */
-export function nextMoment(clause: DateClause, value: unknown, now: number): number | null {
+/** A profile as its moments need it: attributes, and the context (time zone). */
+export interface MomentSubject {
+  id: number;
+  attributes: Record<string, unknown>;
+  context?: { timezone?: unknown } | null;
+}
+
+/** When this profile's answer for `clause` next changes with no new data, or null. */
+export function nextMoment(clause: DateClause, subject: MomentSubject, now: number): number | null {
+  const value = readPath(subject.attributes, clause.attribute.split('.'));
+  if ('anniversaryDays' in clause) {
+    // The evaluator's "today": the context's time zone, else the profile's, else UTC.
+    const zone = resolveTimeZone(subject.context?.timezone, subject.attributes.timezone);
+    return anniversaryMoment(value, clause.anniversaryDays, zone, now);
+  }
   const ms = parseInstant(value);
   if (ms === null) return null;
   const at = ms + clause.afterMs + 1;
@@ -79,15 +104,14 @@ export function attributesWith(path: string, value: unknown): Record<string, unk
 
 /** The profiles' trait-date moments of `clauses`, computed from their attributes. */
 export function traitMoments(
-  profiles: ReadonlyArray<{ id: number; attributes: Record<string, unknown> }>,
+  profiles: readonly MomentSubject[],
   clauses: readonly DateClause[],
   now: number
 ): DateMoment[] {
   const out: DateMoment[] = [];
   for (const profile of profiles) {
     for (const clause of clauses) {
-      const value = readPath(profile.attributes, clause.attribute.split('.'));
-      const at = nextMoment(clause, value, now);
+      const at = nextMoment(clause, profile, now);
       if (at !== null) out.push({ profileId: profile.id, token: clauseToken(clause), at });
     }
   }
@@ -142,26 +166,55 @@ export async function momentsBetween(
   return rows.map((r) => ({ profileId: Number(r.profile_id), at: Number(r.at) }));
 }
 
-/** Profiles (id, one trait's raw value) that have the trait `attribute` (a path), by id pages. */
-export async function profilesWithTrait(
+/**
+ * Profiles that hold a date at `attribute` (a trait path, or a first/last-seen column), by id
+ * pages, as {@link nextMoment} reads them: the value where the evaluator finds it, the time zone
+ * column and the stored context.
+ */
+export async function profilesWithDate(
   knex: Knex,
   attribute: string,
   afterId: number,
   limit: number
-): Promise<Array<{ id: number; value: unknown }>> {
+): Promise<MomentSubject[]> {
   const parts = attribute.split('.');
-  const pg = dialectOf(knex) === 'postgres';
+  const column = isColumnAttribute(attribute)
+    ? (PROMOTED_TIME_COLUMNS as Record<string, string>)[attribute]
+    : null;
   const jsonPath = '$' + parts.map((p) => `."${p.replace(/"/g, '""')}"`).join('');
-  const read = pg
-    ? knex.raw('traits #> ?::text[]', [parts])
-    : knex.raw('json_extract(traits, ?)', [jsonPath]);
+  const read = column
+    ? knex.raw('??', [column])
+    : dialectOf(knex) === 'postgres'
+      ? knex.raw('traits #> ?::text[]', [parts])
+      : knex.raw('json_extract(traits, ?)', [jsonPath]);
   const rows = (await knex(TABLES.profiles)
-    .select('id', knex.raw(`${read.toQuery()} AS value`))
+    .select('id', 'timezone', 'context', knex.raw(`${read.toQuery()} AS value`))
     .where('id', '>', afterId)
     .andWhereRaw(`${read.toQuery()} IS NOT NULL`)
     .orderBy('id')
-    .limit(limit)) as Array<{ id: number | string; value: unknown }>;
-  return rows.map((r) => ({ id: Number(r.id), value: r.value }));
+    .limit(limit)) as Array<{
+    id: number | string;
+    value: unknown;
+    timezone: string | null;
+    context: unknown;
+  }>;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    attributes: {
+      ...attributesWith(attribute, column ? new Date(Number(r.value)).toISOString() : r.value),
+      ...(r.timezone ? { timezone: r.timezone } : {}),
+    },
+    context: parseContext(r.context),
+  }));
+}
+
+function parseContext(value: unknown): { timezone?: unknown } | null {
+  if (typeof value !== 'string') return (value as { timezone?: unknown } | null) ?? null;
+  try {
+    return JSON.parse(value) as { timezone?: unknown };
+  } catch {
+    return null;
+  }
 }
 
 /** Forgets moments past `before` (their marks are long made). */

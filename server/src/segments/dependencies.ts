@@ -86,7 +86,10 @@ export function ruleDependencies(rule: unknown): Dependencies {
         const attribute = isPlainObject(operand) ? operand.attribute : undefined;
         if (typeof attribute === 'string') found.add(attributeToken(topLevel(attribute)));
         else exact = false;
-        found.add(attributeToken('timezone')); // anniversaries are local dates
+        if (isPlainObject(operand) && operand.anniversaryWithin !== undefined) {
+          // Anniversaries are local dates: the context's time zone, else the profile's.
+          found.add(attributeToken('timezone')).add(CONTEXT_TOKEN);
+        }
       } else if (key === '$geo') {
         found.add(attributeToken('latitude')).add(attributeToken('longitude'));
       } else if (key === '$context') {

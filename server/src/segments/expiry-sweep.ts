@@ -4,7 +4,7 @@ import type { ExpiryClause } from './expiry';
 import { markProfilesDue, type Mark } from './reevaluation-queue';
 import { eventToken } from './dependencies';
 import { PROMOTED_TIME_COLUMNS } from '../rules/sql/load-facts';
-import { clauseToken, isColumnAttribute, momentsBetween, type DateClause } from './date-moments';
+import { clauseToken, isRangeSwept, momentsBetween, type DateClause } from './date-moments';
 
 const DAY_MS = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -77,7 +77,7 @@ export async function sweepDates(
   const tokens = new Set<string>();
   for (const clause of clauses) {
     const token = clauseToken(clause);
-    if (!isColumnAttribute(clause.attribute)) {
+    if (!isRangeSwept(clause) || !('afterMs' in clause)) {
       tokens.add(token);
       continue;
     }

@@ -10,10 +10,11 @@ import {
   clauseKey,
   clauseToken,
   dateClauses,
-  isColumnAttribute,
+  isRangeSwept,
   replaceMoments,
   traitMoments,
   type DateClause,
+  type MomentSubject,
 } from './date-moments';
 
 /** Membership changes written per statement (well under SQLite's bound-parameter limit). */
@@ -26,7 +27,7 @@ export interface MaintainedSegment {
   matches: CompiledRule;
   /** What its answer can depend on, its references' dependencies included (dependencies.ts). */
   dependsOn: Dependencies;
-  /** Its `$date` clauses on traits, whose next moments a pass stores (date-moments.ts). */
+  /** Its `$date` clauses with stored moments (traits, anniversaries; date-moments.ts). */
   traitDates: DateClause[];
 }
 
@@ -77,7 +78,7 @@ export async function maintainedSegments(
       key: s.key,
       matches: entry.matches,
       dependsOn: dependencies.get(s.key) ?? null,
-      traitDates: dateClauses(s.rule).filter((c) => !isColumnAttribute(c.attribute)),
+      traitDates: dateClauses(s.rule).filter((c) => !isRangeSwept(c)),
     };
   });
 }
@@ -233,7 +234,7 @@ async function storeTraitMoments(
   knex: Knex,
   affected: ReadonlyArray<{ profileId: number; segments: readonly MaintainedSegment[] }>,
   segments: readonly MaintainedSegment[],
-  facts: ReadonlyMap<number, { id: number; attributes: Record<string, unknown> }>,
+  facts: ReadonlyMap<number, MomentSubject>,
   now: number
 ): Promise<void> {
   const clauses = new Map<string, DateClause>();

@@ -25,13 +25,12 @@ import {
 import { expiryClauses } from './expiry';
 import { sweepDates, sweepExpiries } from './expiry-sweep';
 import {
-  attributesWith,
   clauseKey,
   dateClauses,
   insertMoments,
-  isColumnAttribute,
+  isRangeSwept,
   pruneMoments,
-  profilesWithTrait,
+  profilesWithDate,
   traitMoments,
   type DateClause,
 } from './date-moments';
@@ -240,7 +239,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
         ).values(),
       ];
       await this.backfillDateMoments(
-        dates.filter((c) => !isColumnAttribute(c.attribute)),
+        dates.filter((c) => !isRangeSwept(c)),
         now
       );
       const range = { from, to: now + 120_000 };
@@ -250,7 +249,7 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return marked;
     },
 
-    /** Stores the moments of trait-date clauses not seen before, for every profile with the trait. */
+    /** Stores the moments of date clauses not seen before, for every profile with the date. */
     async backfillDateMoments(clauses: readonly DateClause[], now = Date.now()): Promise<number> {
       const done = new Set(
         ((await fallbackStore().get({ key: BACKFILLED_KEY })) as string[] | null) ?? []
@@ -259,14 +258,10 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const clause of clauses) {
         if (done.has(clauseKey(clause))) continue;
         for (let afterId = 0; ; ) {
-          const page = await profilesWithTrait(knex(), clause.attribute, afterId, BACKFILL_PAGE);
+          const page = await profilesWithDate(knex(), clause.attribute, afterId, BACKFILL_PAGE);
           if (!page.length) break;
           afterId = page[page.length - 1].id;
-          const moments = traitMoments(
-            page.map((p) => ({ id: p.id, attributes: attributesWith(clause.attribute, p.value) })),
-            [clause],
-            now
-          );
+          const moments = traitMoments(page, [clause], now);
           await insertMoments(knex(), moments);
           stored += moments.length;
         }
