@@ -22,9 +22,14 @@ const SEGMENTS: Array<[string, unknown]> = [
   ['never-bought', { $event: { name: 'purchase', count: 0 } }],
   ['recent-viewers', { $event: { name: 'view', within: { days: 7 } } }],
 ];
+/** Relative dates, added for the property test (computed there first). */
+const DATE_SEGMENTS: Array<[string, unknown]> = [
+  ['seen-recently', { $date: { attribute: 'lastSeenAt', newerThan: { days: 2 } } }],
+  ['trial-over', { $date: { attribute: 'trialStartedAt', olderThan: { days: 1 } } }],
+];
 
-async function createSegments(app: TestApp) {
-  for (const [key, rule] of SEGMENTS) {
+async function createSegments(app: TestApp, segments = SEGMENTS) {
+  for (const [key, rule] of segments) {
     await app.strapi.documents(SEGMENT_UID).create({ data: { name: key, key, rule } as never });
   }
 }
@@ -159,6 +164,8 @@ describe('real-time memberships: incremental maintenance', () => {
     const visitor = fc.integer({ min: 1, max: 6 }).map((i) => `anon-property-${i}`);
     const user = fc.integer({ min: 0, max: 1 });
     const users = [await userWithJwt(app()), await userWithJwt(app())];
+    await createSegments(app(), DATE_SEGMENTS);
+    await segmentsService(app()).recomputeAll(); // their baseline
     const step = fc.oneof(
       fc.record({
         kind: fc.constant('track' as const),
@@ -170,11 +177,14 @@ describe('real-time memberships: incremental maintenance', () => {
         kind: fc.constant('identify' as const),
         visitor,
         plan: fc.constantFrom('gold', 'free', 'pro'),
+        // A trial that started up to 2 days before the rules' clock (or no change).
+        trialHoursAgo: fc.option(fc.integer({ min: 0, max: 48 }), { nil: undefined }),
       }),
       // A user logs in on a visitor's device: the anonymous profile merges into the user's.
       fc.record({ kind: fc.constant('merge' as const), visitor, user }),
       fc.record({ kind: fc.constant('trackUser' as const), user }),
-      // Time passes with no event: "viewed within 7 days" can expire.
+      // Time passes with no event: "viewed within 7 days", "seen within 2 days" can expire, a
+      // trial can pass its first day.
       fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 72 }) })
     );
     // The rules' clock: real time plus the advances (capped at 30 days, within raw retention).
@@ -186,7 +196,15 @@ describe('real-time memberships: incremental maintenance', () => {
           const before = clock();
           if (s.kind === 'track')
             await track(s.visitor, [{ name: s.name, properties: { value: s.value } }]);
-          else if (s.kind === 'identify') await identify(s.visitor, { plan: s.plan });
+          else if (s.kind === 'identify')
+            await identify(s.visitor, {
+              plan: s.plan,
+              ...(s.trialHoursAgo === undefined
+                ? {}
+                : {
+                    trialStartedAt: new Date(clock() - s.trialHoursAgo * 3_600_000).toISOString(),
+                  }),
+            });
           else if (s.kind === 'merge') await login(users[s.user].jwt, s.visitor);
           else if (s.kind === 'trackUser') await trackAsUser(users[s.user].jwt);
           else if (advanced + s.hours * 3_600_000 <= 30 * 86_400_000) {
