@@ -98,6 +98,26 @@ describe('real-time memberships: relative dates that pass', () => {
     await agree(lateTrial + HOUR + 1);
   });
 
+  it('a segment archived and re-activated has its trait dates backfilled again', async () => {
+    const segment = await app()
+      .strapi.db.query(SEGMENT_UID)
+      .findOne({ where: { key: 'trial-over' } });
+    const setState = (state: string) =>
+      app()
+        .strapi.documents(SEGMENT_UID)
+        .update({ documentId: segment.documentId, data: { state } as never });
+    await setState('archived');
+    const trial = start - HOUR + 110_000;
+    await identify('anon-dates-archived', { trialStartedAt: trial });
+    await memberships().drain();
+    await memberships().sweepExpiries(start); // forgets the clause: no segment reads it now
+    const id = await profileOf('anon-dates-archived');
+    expect(await app().knex(TABLES.dateMoments).where('profile_id', id).first()).toBeUndefined();
+    await setState('active');
+    await memberships().sweepExpiries(start);
+    expect(await dueAt(id)).toBe(trial + HOUR + 1);
+  });
+
   it('a changed trait date replaces the stored moment', async () => {
     const moved = start - HOUR + 100_000;
     await identify('anon-dates-moved', { trialStartedAt: start });

@@ -249,11 +249,18 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return marked;
     },
 
-    /** Stores the moments of date clauses not seen before, for every profile with the date. */
+    /**
+     * Stores the moments of date clauses not seen before, for every profile with the date. A
+     * clause no computed segment has any more is forgotten: while it was gone no pass kept its
+     * moments, so it is backfilled again should it come back (a segment re-activated).
+     */
     async backfillDateMoments(clauses: readonly DateClause[], now = Date.now()): Promise<number> {
-      const done = new Set(
-        ((await fallbackStore().get({ key: BACKFILLED_KEY })) as string[] | null) ?? []
-      );
+      const current = new Set(clauses.map(clauseKey));
+      const recorded =
+        ((await fallbackStore().get({ key: BACKFILLED_KEY })) as string[] | null) ?? [];
+      const done = new Set(recorded.filter((key) => current.has(key)));
+      if (done.size !== recorded.length)
+        await fallbackStore().set({ key: BACKFILLED_KEY, value: [...done] });
       let stored = 0;
       for (const clause of clauses) {
         if (done.has(clauseKey(clause))) continue;
