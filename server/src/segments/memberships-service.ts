@@ -158,8 +158,8 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Back-pressure: past `maxBacklog` due profiles, one recompute of the segments their changes
      * can move (leased: one instance) replaces their passes; the profiles whose marks it saw
-     * settle. Logged, and shown
-     * in the admin (the last fall-back is kept in the plugin store, for every instance).
+     * settle. Logged, and shown in the admin (the last fall-back is kept in the plugin store, for
+     * every instance).
      */
     async fallBackIfOverloaded(now = Date.now()): Promise<RealtimeFallback | null> {
       const max = config().maxBacklog;
