@@ -99,7 +99,8 @@ async function main() {
     await releaseProfiles(
       knex,
       'bench',
-      claimed.map((c) => c.profileId)
+      claimed.map((c) => c.profileId),
+      NOW.getTime()
     );
   }
   const incrementalMs = Number(process.hrtime.bigint() - started) / 1e6;

@@ -111,6 +111,55 @@ describe('real-time memberships: a recompute racing the loop', () => {
     expect(await recompute(app().knex)).toMatchObject({ entered: 0, exited: 0, deferred: 0 });
   });
 
+  it('keeps the loop’s exit for a window that expired while the recompute ran (no re-entry)', async () => {
+    const rule = { $event: { name: 'ping', within: { hours: 1 } } };
+    const segment = await app()
+      .strapi.documents(SEGMENT_UID)
+      .create({ data: { name: 'Pinged', key: 'pinged', rule } as never });
+    const pinged = String(segment.documentId);
+    const pingedAt = Date.now() - 3_600_000 + 3_000; // leaves the window in 3 s
+    await request(app().server)
+      .post('/api/segments/events')
+      .set('X-Segments-Anonymous-Id', 'anon-race-window')
+      .send({ events: [{ name: 'ping', timestamp: new Date(pingedAt).toISOString() }] })
+      .expect(202);
+    const keyToId = new Map([['pinged', pinged]]);
+    const recomputeAt = (knex: Knex, now: Date) =>
+      recomputeSegment(
+        knex,
+        { id: pinged, key: 'pinged', rule },
+        { now, retentionDays: 90, keyToId }
+      );
+    await recomputeAt(app().knex, new Date()); // the baseline: a member
+    await memberships(app()).drain();
+    await memberships(app()).sweepExpiries(); // queued, due when the ping turns one hour old
+    const profileId = await profileIdOf('anon-race-window');
+
+    // The recompute evaluates now (still a member) but is held before it writes…
+    const paused = pausedBeforeStaging(app().knex);
+    const running = recomputeAt(paused.knex, new Date());
+    await paused.atStaging;
+    // …while the window expires and the loop moves the profile out.
+    await new Promise((r) => setTimeout(r, Math.max(0, pingedAt + 3_600_000 - Date.now()) + 50));
+    expect((await memberships(app()).drain()).map((t: { kind: string }) => t.kind)).toEqual([
+      'exit',
+    ]);
+    paused.release();
+    expect(await running).toMatchObject({ entered: 0, exited: 0, deferred: 1, size: 0 });
+    expect(
+      await app()
+        .knex(TABLES.membershipTransitions)
+        .where({ segment_id: pinged, profile_id: profileId })
+        .orderBy('id')
+        .pluck('kind')
+    ).toEqual(['exit']);
+    expect(await recomputeAt(app().knex, new Date())).toMatchObject({
+      entered: 0,
+      exited: 0,
+      deferred: 0,
+    });
+  });
+
   it('applies its answer to a profile that is queued but changed before it read', async () => {
     await track('anon-race-2');
     await identify('anon-race-2', 'gold'); // queued, not yet re-evaluated by the loop

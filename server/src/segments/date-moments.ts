@@ -182,10 +182,13 @@ export async function profilesWithDate(
     ? (PROMOTED_TIME_COLUMNS as Record<string, string>)[attribute]
     : null;
   const jsonPath = '$' + parts.map((p) => `."${p.replace(/"/g, '""')}"`).join('');
+  const pg = dialectOf(knex) === 'postgres';
+  // Postgres: the value as JSON text, parsed here (the driver's jsonb reading turned a number
+  // into a string); SQLite's json_extract already answers with the JSON value's own type.
   const read = column
     ? knex.raw('??', [column])
-    : dialectOf(knex) === 'postgres'
-      ? knex.raw('traits #> ?::text[]', [parts])
+    : pg
+      ? knex.raw('(traits #> ?::text[])::text', [parts])
       : knex.raw('json_extract(traits, ?)', [jsonPath]);
   const rows = (await knex(TABLES.profiles)
     .select('id', 'timezone', 'context', knex.raw(`${read.toQuery()} AS value`))
@@ -201,11 +204,22 @@ export async function profilesWithDate(
   return rows.map((r) => ({
     id: Number(r.id),
     attributes: {
-      ...attributesWith(attribute, column ? new Date(Number(r.value)).toISOString() : r.value),
+      ...attributesWith(
+        attribute,
+        column ? new Date(Number(r.value)).toISOString() : pg ? parseJsonText(r.value) : r.value
+      ),
       ...(r.timezone ? { timezone: r.timezone } : {}),
     },
     context: parseContext(r.context),
   }));
+}
+
+function parseJsonText(value: unknown): unknown {
+  try {
+    return typeof value === 'string' ? JSON.parse(value) : value;
+  } catch {
+    return null;
+  }
 }
 
 function parseContext(value: unknown): { timezone?: unknown } | null {

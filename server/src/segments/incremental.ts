@@ -5,7 +5,12 @@ import { TABLES } from '../store/tables';
 import { dependencyOrder } from './order';
 import { lockMembershipWrites } from './membership-lock';
 import { dialectOf } from '../store/dialect';
-import { isAffected, segmentDependencies, type Dependencies } from './dependencies';
+import {
+  isAffected,
+  ruleDependencies,
+  segmentDependencies,
+  type Dependencies,
+} from './dependencies';
 import {
   clauseKey,
   clauseToken,
@@ -45,8 +50,29 @@ export interface Transition {
   at: number;
 }
 
-/** Compiled rules by segment, reused while the rule is unchanged (compiled once per version). */
-export type CompiledRules = Map<string, { rule: string; matches: CompiledRule }>;
+/**
+ * What each segment's rule compiles to — the matcher, its own dependencies, its stored-moment
+ * `$date` clauses — by segment, reused while the rule is unchanged (once per rule version).
+ */
+export type CompiledRules = Map<
+  string,
+  { rule: string; matches: CompiledRule | null; own: Dependencies; dates: DateClause[] }
+>;
+
+function compiledFor(cache: CompiledRules, segment: { documentId: string; rule: unknown }) {
+  const rule = JSON.stringify(segment.rule);
+  let entry = cache.get(segment.documentId);
+  if (entry?.rule !== rule) {
+    entry = {
+      rule,
+      matches: null, // compiled when the segment is maintained (a referenced archived one is not)
+      own: ruleDependencies(segment.rule),
+      dates: dateClauses(segment.rule).filter((c) => !isRangeSwept(c)),
+    };
+    cache.set(segment.documentId, entry);
+  }
+  return entry;
+}
 
 /**
  * Active segments that have been computed once (their first recompute sets the baseline and
@@ -63,22 +89,22 @@ export async function maintainedSegments(
       (await knex(TABLES.sizeSnapshots).distinct('segment_id')) as Array<{ segment_id: string }>
     ).map((r) => r.segment_id)
   );
-  const dependencies = segmentDependencies(segments);
+  const byKey = new Map(segments.map((s) => [s.key, s]));
+  const dependencies = segmentDependencies(
+    segments,
+    (s) => compiledFor(cache, byKey.get(s.key) as (typeof segments)[number]).own
+  );
   return dependencyOrder(
     segments.filter((s) => s.state !== 'archived' && computed.has(s.documentId))
   ).map((s) => {
-    const rule = JSON.stringify(s.rule);
-    let entry = cache.get(s.documentId);
-    if (entry?.rule !== rule) {
-      entry = { rule, matches: compileRule(s.rule as Rule) };
-      cache.set(s.documentId, entry);
-    }
+    const entry = compiledFor(cache, s);
+    entry.matches ??= compileRule(s.rule as Rule);
     return {
       id: s.documentId,
       key: s.key,
       matches: entry.matches,
       dependsOn: dependencies.get(s.key) ?? null,
-      traitDates: dateClauses(s.rule).filter((c) => !isRangeSwept(c)),
+      traitDates: entry.dates,
     };
   });
 }

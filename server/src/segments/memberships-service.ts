@@ -149,7 +149,8 @@ const membershipsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await releaseProfiles(
         db,
         token,
-        claimed.map((c) => c.profileId)
+        claimed.map((c) => c.profileId),
+        now
       );
       emit(transitions);
       return { claimed: claimed.length, evaluations, transitions };

@@ -83,7 +83,9 @@ export const reevaluationMarksMigration: Migration = {
 /**
  * What the marks since a profile's last pass changed (events by name, attributes, context;
  * dependencies.ts), so a pass re-evaluates it only against the segments those changes can move
- * (NULL: anything), and what the latest mark changed (`mark_changes`, merged into `changes`).
+ * (NULL: anything), and what the latest mark changed (`mark_changes`, merged into `changes`); the
+ * clock of the pass that settled each row (`settled_at`: a recompute that evaluated earlier
+ * leaves the profile to the loop); and each profile's next trait-date moments.
  */
 export const reevaluationChangesMigration: Migration = {
   version: 14,
@@ -92,6 +94,7 @@ export const reevaluationChangesMigration: Migration = {
     await db.schema.alterTable(TABLES.reevaluations, (t) => {
       t.text('changes').nullable();
       t.text('mark_changes').nullable();
+      t.bigInteger('settled_at').nullable(); // the clock of the pass that settled the row
     });
     // When a trait's relative date next flips a profile's answer (date-moments.ts).
     await db.schema.createTable(TABLES.dateMoments, (t) => {

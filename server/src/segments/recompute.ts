@@ -97,7 +97,7 @@ export async function recomputeSegment(
       // A profile changed by a write this run may not have seen keeps the real-time loop's
       // answer, which is newer. The first computation is the baseline for every profile.
       const owned = (column: string) =>
-        initial ? { sql: '0 = 1', bindings: [] } : markedSinceSql(column, seen);
+        initial ? { sql: '0 = 1', bindings: [] } : markedSinceSql(column, seen, at);
       const isMember = `EXISTS (SELECT 1 FROM ${TABLES.memberships} m WHERE m.segment_id = ? AND m.profile_id = s.profile_id)`;
       const isStaged = `EXISTS (SELECT 1 FROM ${TABLES.membershipStaging} s WHERE s.run_id = ? AND s.profile_id = m.profile_id)`;
       const newcomers = owned('s.profile_id');

@@ -126,17 +126,22 @@ export async function claimDueProfiles(
   return rows.map((r) => ({ profileId: Number(r.profile_id), changes: decodeChanges(r.changes) }));
 }
 
-/** Done with a claim: rows still carrying it settle (a newer mark cleared the claim: still due). */
+/**
+ * Done with a claim: rows still carrying it settle (a newer mark cleared the claim: still due),
+ * noting the pass's clock (`settled_at`: a recompute that evaluated at an earlier instant leaves
+ * these profiles to the loop's newer answer).
+ */
 export async function releaseProfiles(
   knex: Knex | Knex.Transaction,
   token: string,
-  profileIds: readonly number[]
+  profileIds: readonly number[],
+  now: number
 ) {
   for (let i = 0; i < profileIds.length; i += 500) {
     await knex(TABLES.reevaluations)
       .whereIn('profile_id', profileIds.slice(i, i + 500))
       .andWhere('claimed_by', token)
-      .update({ due_at: NOT_DUE, claimed_by: null, claim_expires: null });
+      .update({ due_at: NOT_DUE, settled_at: now, claimed_by: null, claim_expires: null });
   }
 }
 
@@ -170,17 +175,20 @@ function seenMarkSql(seen: MarksSeen, alias: string): { sql: string; binding: st
 }
 
 /**
- * SQL true for a profile (column `column`) marked by a change the recompute may not have seen:
- * the real-time loop, which re-evaluates after every mark, has or will have the newer answer.
+ * SQL true for a profile (column `column`) whose answer the real-time loop has or will have newer
+ * than a recompute that took `seen` and evaluates at `clock`: marked by a change the recompute may
+ * not have seen, due after `clock` (a window that expires later), or re-evaluated after `clock`
+ * (a window that expired while the recompute ran).
  */
 export function markedSinceSql(
   column: string,
-  seen: MarksSeen
+  seen: MarksSeen,
+  clock: number
 ): { sql: string; bindings: Array<string | number> } {
   const mark = seenMarkSql(seen, 'r');
   return {
-    sql: `EXISTS (SELECT 1 FROM ${TABLES.reevaluations} r WHERE r.profile_id = ${column} AND NOT ${mark.sql})`,
-    bindings: [mark.binding],
+    sql: `EXISTS (SELECT 1 FROM ${TABLES.reevaluations} r WHERE r.profile_id = ${column} AND (NOT ${mark.sql} OR (r.due_at < ? AND r.due_at > ?) OR r.settled_at > ?))`,
+    bindings: [mark.binding, NOT_DUE, clock, clock],
   };
 }
 
@@ -194,7 +202,7 @@ export async function settleSeenMarks(knex: Knex, seen: MarksSeen, now: number):
     .where('due_at', '<=', now)
     .whereNull('claimed_by')
     .whereRaw(mark.sql, [mark.binding])
-    .update({ due_at: NOT_DUE });
+    .update({ due_at: NOT_DUE, settled_at: now });
 }
 
 /** Profiles waiting for a re-evaluation (settled rows are not waiting), and how many are due. */
