@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { dateSchema } from '../rules/extensions/schemas';
 import { durationMs, parseInstant, resolveTimeZone, type Duration } from '../rules/time';
-import { PROMOTED_TIME_COLUMNS } from '../rules/sql/load-facts';
+import { PROMOTED_TIME_COLUMNS, jsonObject } from '../rules/sql/load-facts';
 import { TABLES } from '../store/tables';
 import { dialectOf } from '../store/dialect';
 import { readPath } from '../rules/condition/values';
-import { attributeToken } from './dependencies';
+import { attributePathToken } from './dependencies';
 import { anniversaryMoment } from './anniversaries';
 
 /**
@@ -28,10 +28,11 @@ export const clauseKey = (c: DateClause) =>
   'afterMs' in c ? `${c.attribute}\u0000${c.afterMs}` : `${c.attribute}\u0000a${c.anniversaryDays}`;
 
 /** Swept by a range read of the profiles' columns; every other clause has stored moments. */
-export const isRangeSwept = (c: DateClause) => 'afterMs' in c && isColumnAttribute(c.attribute);
+export const isRangeSwept = (c: DateClause): c is { attribute: string; afterMs: number } =>
+  'afterMs' in c && isColumnAttribute(c.attribute);
 
-/** The dependency token of the clause's attribute (its first path part, as dependencies.ts). */
-export const clauseToken = (c: DateClause) => attributeToken(c.attribute.split('.')[0]);
+/** The dependency token of the clause's attribute (as dependencies.ts reads the rule). */
+export const clauseToken = (c: DateClause) => attributePathToken(c.attribute);
 
 /** Every `$date` clause of a rule, at any depth, without duplicates. */
 export function dateClauses(rule: unknown): DateClause[] {
@@ -210,22 +211,13 @@ export async function profilesWithDate(
       ),
       ...(r.timezone ? { timezone: r.timezone } : {}),
     },
-    context: parseContext(r.context),
+    context: jsonObject(r.context),
   }));
 }
 
 function parseJsonText(value: unknown): unknown {
   try {
     return typeof value === 'string' ? JSON.parse(value) : value;
-  } catch {
-    return null;
-  }
-}
-
-function parseContext(value: unknown): { timezone?: unknown } | null {
-  if (typeof value !== 'string') return (value as { timezone?: unknown } | null) ?? null;
-  try {
-    return JSON.parse(value) as { timezone?: unknown };
   } catch {
     return null;
   }

@@ -29,6 +29,8 @@ export interface ProfileChange {
 
 export const eventToken = (name: string) => `e:${name}`;
 export const attributeToken = (name: string) => `a:${name}`;
+/** The token of an attribute path: its first part is the attribute (`address.city` → address). */
+export const attributePathToken = (path: string) => attributeToken(path.split('.')[0]);
 const CONTEXT_TOKEN = 'c';
 
 /**
@@ -52,15 +54,13 @@ export function changeTokens(change: ProfileChange): Set<string> | null {
   if (change.everything) return null;
   const tokens = new Set<string>();
   for (const name of change.events ?? []) tokens.add(eventToken(name));
-  for (const name of change.attributes ?? []) tokens.add(attributeToken(topLevel(name)));
+  for (const name of change.attributes ?? []) tokens.add(attributePathToken(name));
   if (change.activity) {
     for (const name of ACTIVITY_ATTRIBUTES) tokens.add(attributeToken(name));
     tokens.add(CONTEXT_TOKEN);
   }
   return tokens;
 }
-
-const topLevel = (path: string) => path.split('.')[0];
 
 /** Condition-level operators that combine sub-conditions. */
 const COMBINATORS = new Set(['$and', '$or', '$nor', '$not']);
@@ -84,7 +84,7 @@ export function ruleDependencies(rule: unknown): Dependencies {
         else exact = false;
       } else if (key === '$date') {
         const attribute = isPlainObject(operand) ? operand.attribute : undefined;
-        if (typeof attribute === 'string') found.add(attributeToken(topLevel(attribute)));
+        if (typeof attribute === 'string') found.add(attributePathToken(attribute));
         else exact = false;
         if (isPlainObject(operand) && operand.anniversaryWithin !== undefined) {
           // Anniversaries are local dates: the context's time zone, else the profile's.
@@ -99,7 +99,7 @@ export function ruleDependencies(rule: unknown): Dependencies {
       } else if (key.startsWith('$')) {
         exact = false; // $savedGroup and anything newer: read as "anything"
       } else {
-        found.add(attributeToken(topLevel(key)));
+        found.add(attributePathToken(key));
       }
     }
   };

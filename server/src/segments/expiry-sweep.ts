@@ -77,7 +77,7 @@ export async function sweepDates(
   const tokens = new Set<string>();
   for (const clause of clauses) {
     const token = clauseToken(clause);
-    if (!isRangeSwept(clause) || !('afterMs' in clause)) {
+    if (!isRangeSwept(clause)) {
       tokens.add(token);
       continue;
     }

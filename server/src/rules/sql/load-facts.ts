@@ -61,7 +61,7 @@ export interface EventRow {
 }
 
 /** JSON columns: text on SQLite, already parsed on Postgres. Anything but an object reads as {}. */
-function jsonObject(value: unknown): Record<string, unknown> {
+export function jsonObject(value: unknown): Record<string, unknown> {
   let parsed = value;
   if (typeof value === 'string') {
     try {
