@@ -154,10 +154,17 @@ describe('real-time memberships: relative dates that pass', () => {
       tokyo: await profileOf('anon-dates-tokyo'), // written before the segment: the backfill
       kolkata: await profileOf('anon-dates-kolkata'), // after: the pass
     };
-    for (const [who, { opensAt }] of [
-      ['tokyo', tokyo],
-      ['kolkata', kolkata],
-    ] as const) {
+    // Earliest window first: when Tokyo's date is already a day ahead of Kolkata's (after 15:00
+    // UTC), Kolkata's window opens first, and a recompute at Tokyo's moment must find it done.
+    const windows = (
+      [
+        ['tokyo', tokyo],
+        ['kolkata', kolkata],
+      ] as const
+    )
+      .slice()
+      .sort((a, b) => a[1].opensAt - b[1].opensAt);
+    for (const [who, { opensAt }] of windows) {
       await memberships().sweepExpiries(opensAt - 60_000);
       expect(await dueAt(ids[who])).toBe(opensAt);
       expect(only('birthday-week', await memberships().drain(opensAt - 1))).toEqual([]);
