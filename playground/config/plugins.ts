@@ -65,7 +65,10 @@ export default ({ env }: { env: any }) => ({
         claimTtlSeconds: env.int('SEGMENTS_CLAIM_TTL_SECONDS', 120),
         retryBaseSeconds: env.int('SEGMENTS_RETRY_BASE_SECONDS', 60),
         frequencyCap: env.json('SEGMENTS_FREQUENCY_CAP', null),
+        channelCaps: env.json('SEGMENTS_CHANNEL_CAPS', {}),
       },
+      // Tests and the demo talk to push services and webhook receivers on this machine.
+      outbound: { allowedHosts: env.array('SEGMENTS_OUTBOUND_ALLOWED_HOSTS', []) },
     },
   },
 });

@@ -27,6 +27,8 @@ import targetingAdminController from './personalization/targeting-admin-controll
 import banner from './personalization/content-types/banner';
 import experiment from './personalization/content-types/experiment';
 import profiles from './profiles/service';
+import push from './push/service';
+import pushController from './push/controller';
 import profilesController from './profiles/controller';
 import visitors from './profiles/visitors-service';
 import retention from './retention/service';
@@ -66,6 +68,7 @@ export default {
     personalization,
     targetingAdmin,
     campaigns,
+    push,
     analytics,
     settings,
   },
@@ -82,6 +85,7 @@ export default {
     placements: placementsController,
     campaigns: campaignsController,
     tracking: trackingController,
+    push: pushController,
     settings: settingsController,
     'targeting-admin': targetingAdminController,
   },

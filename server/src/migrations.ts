@@ -5,6 +5,7 @@ import { triggersMigration } from './campaigns/triggers-migration';
 import { foundationMigration, rollupDayIndexMigration } from './events/migration';
 import { contentVersionsMigration, exposuresMigration } from './personalization/migration';
 import { leasesMigration } from './scheduler/migration';
+import { pushMigration } from './push/migration';
 import {
   membershipsMigration,
   reevaluationChangesMigration,
@@ -35,6 +36,7 @@ export const MIGRATIONS: Migration[] = [
   exposuresMigration, // 30
   contentVersionsMigration, // 31
   analyticsMigration, // 40
+  pushMigration, // 50
 ];
 
 /** Applies every pending migration exactly once, whatever the number of booting instances. */

@@ -11,6 +11,7 @@ import {
   contentApiRoutes as personalizationContent,
 } from './personalization/routes';
 import { adminRoutes as profilesAdmin } from './profiles/routes';
+import { contentApiRoutes as pushContent } from './push/routes';
 import { adminRoutes as retentionAdmin } from './retention/routes';
 import { adminRoutes as segmentsAdmin } from './segments/routes';
 import { adminRoutes as settingsAdmin } from './settings/routes';
@@ -32,6 +33,7 @@ export const contentApiRoutes = [
   ...eventsContent,
   ...personalizationContent,
   ...campaignsContent,
+  ...pushContent,
 ];
 
 export default {

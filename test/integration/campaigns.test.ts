@@ -443,8 +443,8 @@ describe('campaigns: planner, outbox, dispatcher, tracking (real SMTP)', () => {
       expect(created.filter(Boolean)).toHaveLength(1);
       const [run] = await runsWithStatus(knex, ['planned']).then((runs) => runs.filter((r) => r.campaignId === 'race'));
       const segmentId = (await app().strapi.db.query(SEGMENT_UID).findOne({ where: { key: 'news' } })).documentId;
-      await Promise.all([1, 2].map(() => materialiseAudience(knex, run, { segmentId, requireConsent: false }, now)));
-      await materialiseAudience(knex, run, { segmentId, requireConsent: false }, now);
+      await Promise.all([1, 2].map(() => materialiseAudience(knex, run, { segmentId, requireConsent: false, channel: 'email' }, now)));
+      await materialiseAudience(knex, run, { segmentId, requireConsent: false, channel: 'email' }, now);
       const rows = await knex(TABLES.deliveries).where('run_id', run.id).pluck('profile_id');
       expect(rows.map(Number).sort()).toEqual([1, 3]);
       // Concurrent claimers get disjoint batches.

@@ -24,6 +24,8 @@ import { experimentVerdict, type Verdict } from '../experiments/verdict';
 export interface CampaignForReport {
   documentId: string;
   name: string;
+  /** Where opens and clicks come from: e-mail pixel and links, the push service worker; webhooks report neither. */
+  channel?: 'email' | 'push' | 'webhook';
   variants: { name: string; weight: number }[];
   holdoutPercent: number;
   conversionEvent: string | null;
@@ -51,6 +53,7 @@ export interface CampaignReport {
   campaign: {
     documentId: string;
     name: string;
+    channel: 'email' | 'push' | 'webhook';
     conversionEvent: string | null;
     conversionWindowHours: number;
   };
@@ -75,11 +78,16 @@ interface Row {
   unsubscribed: number | string | null;
 }
 
+/** Message-id prefixes of each channel's "opened" (e-mail pixel, push notification shown) and clicks. */
+const OPENED = { email: 'email_opened:', push: 'push_displayed:', webhook: null } as const;
+const CLICKED = { email: 'email_clicked:', push: 'push_clicked:', webhook: null } as const;
+
 export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Promise<FunnelRow[]> {
+  const channel = campaign.channel ?? 'email';
   const windowMs = campaign.conversionWindowHours * 3_600_000;
   const touch = 'coalesce(d.sent_at, d.scheduled_at, d.created_at)';
-  const tracked = (prefix: string, suffix: string) =>
-    `sum(case when exists (select 1 from ${TABLES.events} e where e.profile_id = d.profile_id and e.message_id ${
+  const tracked = (prefix: string | null, suffix: string) =>
+    prefix === null ? '0' : `sum(case when exists (select 1 from ${TABLES.events} e where e.profile_id = d.profile_id and e.message_id ${
       suffix ? `like ('${prefix}' || d.id || '${suffix}')` : `= ('${prefix}' || d.id)`
     }) then 1 else 0 end)`;
   const converted = campaign.conversionEvent
@@ -95,8 +103,8 @@ export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Pro
       sum(case when d.status = 'sent' then 1 else 0 end) as sent,
       sum(case when d.status = 'failed' then 1 else 0 end) as failed,
       sum(case when d.status in ('skipped', 'cancelled') then 1 else 0 end) as skipped,
-      ${tracked('email_opened:', '')} as opened,
-      ${tracked('email_clicked:', ':%')} as clicked,
+      ${tracked(OPENED[channel], '')} as opened,
+      ${channel === 'email' ? tracked('email_clicked:', ':%') : tracked(CLICKED[channel], '')} as clicked,
       ${converted} as converted,
       ${tracked('unsubscribed:', '')} as unsubscribed
     from ${TABLES.deliveries} d where d.campaign_id = ? group by d.variant, d.holdout`;
@@ -193,7 +201,7 @@ export async function campaignReport(
           : '';
         verdict = {
           ...verdict,
-          text: `${verdict.text} Against the holdout, the e-mails ${test.absoluteUplift.estimate > 0 ? 'raise' : 'lower'} ${metric} (${change}, p = ${test.pValue.toPrecision(2)}).`,
+          text: `${verdict.text} Against the holdout, the messages ${test.absoluteUplift.estimate > 0 ? 'raise' : 'lower'} ${metric} (${change}, p = ${test.pValue.toPrecision(2)}).`,
         };
       }
     }
@@ -202,6 +210,7 @@ export async function campaignReport(
     campaign: {
       documentId: campaign.documentId,
       name: campaign.name,
+      channel: campaign.channel ?? 'email',
       conversionEvent: campaign.conversionEvent,
       conversionWindowHours: campaign.conversionWindowHours,
     },

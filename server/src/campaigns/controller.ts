@@ -9,47 +9,15 @@ import type { CampaignState } from './state';
 import { campaignListMetrics } from './list-metrics';
 import { checkDraftRender } from './draft-render';
 import { TemplateFieldError } from './render';
+import { WebhookBodyError } from './channels/webhook-content';
 import { getService } from '../shell/get-service';
 import { replyError } from '../shell/http';
 import { pluginKnex } from '../store/transaction';
+import { DELIVERY_STATUSES, EMAIL, intParam, withStatusAlias } from './admin-request';
 
 /** Fields an editor writes through the admin API (`state` only through the actions below). */
 const WRITABLE: readonly string[] = CONTENT_FIELDS;
-const DELIVERY_STATUSES = [
-  'pending',
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'skipped',
-  'holdout',
-  'cancelled',
-];
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
-
-/**
- * Admin API answers carry the lifecycle as `state` and, until 1.0, also as the deprecated
- * read-only `status` it was called before 0.2 (see CHANGELOG.md), so existing callers keep working.
- */
-function withStatusAlias<T>(doc: T): T {
-  if (!doc || typeof doc !== 'object' || !('state' in (doc as object))) return doc;
-  return { ...(doc as object), status: (doc as unknown as { state: unknown }).state } as T;
-}
-
 const bodyOf = (ctx: Context): unknown => (ctx.request as unknown as { body?: unknown }).body;
-
-function intParam(
-  value: unknown,
-  name: string,
-  fallback: number,
-  max: number
-): number | FieldError {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    return { path: name, message: `${name} must be an integer from 1 to ${max}` };
-  return n;
-}
 
 /** Fields of a create/update body (`{ data: {...} }` or the fields themselves), unknown keys refused. */
 function fieldsOf(body: unknown): { data: Record<string, unknown> } | { errors: FieldError[] } {
@@ -176,12 +144,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       ctx.body = { data: await render() };
     } catch (error) {
-      if (!(error instanceof TemplateFieldError)) throw error;
+      if (!(error instanceof TemplateFieldError) && !(error instanceof WebhookBodyError)) throw error;
       const path = `${prefix}.${error.field}`;
       replyError(ctx, 400, `${path}: Liquid: ${error.detail}`, [
         { path, message: `Liquid: ${error.detail}` },
       ]);
     }
+  };
+
+  /** After a create: a webhook campaign's generated secret goes back once, in `meta`. */
+  const showSecretOnce = async (ctx: Context) => {
+    const created = (ctx.body as { data?: { documentId?: string; channel?: string } } | undefined)?.data;
+    if (ctx.status >= 300 || !created?.documentId || created.channel !== 'webhook') return;
+    const row = await strapi.db.query(CAMPAIGN_UID).findOne({ where: { documentId: created.documentId }, select: ['webhookSecret'] });
+    (ctx.body as Record<string, unknown>).meta = { webhookSecret: row?.webhookSecret ?? null };
   };
 
   return {
@@ -225,7 +201,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           `Invalid campaign: ${fields.errors[0].path}: ${fields.errors[0].message}`,
           fields.errors
         );
-      return guarded(ctx, () => documents().create({ data: fields.data as never }));
+      await guarded(ctx, () => documents().create({ data: fields.data as never }));
+      await showSecretOnce(ctx);
+    },
+
+    /** POST /campaigns/:documentId/webhook-secret: a new signing secret, shown in this answer only. */
+    async rotateWebhookSecret(ctx: Context) {
+      const c = await load(ctx);
+      if (!c) return;
+      if (c.channel !== 'webhook') {
+        return replyError(ctx, 400, 'channel: only webhook campaigns have a signing secret', [
+          { path: 'channel', message: 'only webhook campaigns have a signing secret' },
+        ]);
+      }
+      ctx.body = { data: { webhookSecret: await service().rotateWebhookSecret(c.documentId) } };
     },
 
     async update(ctx: Context) {
@@ -325,6 +314,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const c = await load(ctx);
       if (!c) return;
       const problems: FieldError[] = [];
+      if (c.channel !== 'email') {
+        problems.push({ path: 'channel', message: `test sends are for e-mail campaigns (this one is ${c.channel}): preview it instead` });
+      }
       if (typeof body.to !== 'string' || body.to.length > 320 || !EMAIL.test(body.to)) {
         problems.push({ path: 'to', message: 'must be an e-mail address' });
       }

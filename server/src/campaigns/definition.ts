@@ -4,13 +4,33 @@ import { isZone, parseHhMm, type CronFields, type QuietHours } from './timing';
 import { variantTemplateProblems, type VariantContent } from './render';
 import { isCampaignState, type CampaignState } from './state';
 import { validateRule } from '../rules/validate';
+import { pushOptionsSchema, pushVariantProblems, pushVariantSchema, type PushOptions, type PushVariant } from './channels/push-content';
+import {
+  webhookOptionsSchema,
+  webhookVariantProblems,
+  webhookVariantSchema,
+  type WebhookOptions,
+  type WebhookVariant,
+} from './channels/webhook-content';
+
+export const CHANNELS = ['email', 'push', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export type EmailVariant = VariantContent & { weight: number };
+
+/** What a campaign sends, by channel: its variants' shape and the channel's own options. */
+export type ChannelContent =
+  | { channel: 'email'; variants: EmailVariant[] }
+  | { channel: 'push'; variants: PushVariant[]; push: PushOptions }
+  | { channel: 'webhook'; variants: WebhookVariant[]; webhook: WebhookOptions & { secret: string | null } };
 
 /** A campaign as the planner and dispatcher use it (the content type's fields, checked). */
-export interface CampaignDefinition {
+export type CampaignDefinition = CampaignCommon & ChannelContent;
+
+interface CampaignCommon {
   documentId: string;
   name: string;
   segmentKey: string;
-  variants: Array<VariantContent & { weight: number }>;
   holdoutPercent: number;
   scheduleType: 'now' | 'at' | 'recurring' | 'triggered';
   sendAt: string | null;
@@ -76,24 +96,44 @@ const variantSchema = z
   })
   .strict();
 
+const VARIANT_SCHEMAS = { email: variantSchema, push: pushVariantSchema, webhook: webhookVariantSchema } as const;
+
+/** The channel's variant checks: shape, unique names, Liquid, and the channel's size limits. */
+function checkVariants(channel: Channel, variants: unknown[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  variants.forEach((raw, i) => {
+    const parsed = VARIANT_SCHEMAS[channel].safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+        for (const path of keys) {
+          ctx.addIssue({ code: 'custom', path: ['variants', i, ...path], message: issue.code === 'unrecognized_keys' ? `unknown field for a ${channel} variant` : issue.message });
+        }
+      }
+      return;
+    }
+    const v = parsed.data;
+    if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: 'variant names must be unique' });
+    seen.add(v.name);
+    const problems =
+      channel === 'email'
+        ? variantTemplateProblems(v as z.infer<typeof variantSchema>)
+        : channel === 'push'
+          ? pushVariantProblems(v as PushVariant)
+          : webhookVariantProblems(v as WebhookVariant);
+    for (const { field, message } of problems) ctx.addIssue({ code: 'custom', path: ['variants', i, ...field.split('.')], message });
+  });
+}
+
 export const campaignFieldsSchema = z
   .object({
     name: z.string().trim().min(1).max(CONTENT_LIMITS.name),
     segmentKey: z.string().min(1).max(64),
-    variants: z
-      .array(variantSchema)
-      .min(1)
-      .max(10)
-      .superRefine((variants, ctx) => {
-        const seen = new Set<string>();
-        variants.forEach((v, i) => {
-          if (seen.has(v.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'variant names must be unique' });
-          seen.add(v.name);
-          for (const { field, message } of variantTemplateProblems(v)) {
-            ctx.addIssue({ code: 'custom', path: [i, field], message });
-          }
-        });
-      }),
+    channel: z.enum(CHANNELS).default('email'),
+    // Checked against the channel's variant shape below (the shape depends on `channel`).
+    variants: z.array(z.unknown()).min(1).max(10),
+    push: pushOptionsSchema.nullable().optional(),
+    webhook: webhookOptionsSchema.nullable().optional(),
     holdoutPercent: z.number().min(0).max(99).default(0),
     scheduleType: z.enum(['now', 'at', 'recurring', 'triggered']).default('now'),
     sendAt: z
@@ -147,6 +187,10 @@ export const campaignFieldsSchema = z
     exitEvent: z.object({ event: eventName, where: eventCondition.optional() }).strict().nullable().optional(),
   })
   .superRefine((c, ctx) => {
+    checkVariants(c.channel, c.variants, ctx);
+    if (c.channel === 'webhook' && !c.webhook) ctx.addIssue({ code: 'custom', path: ['webhook'], message: 'required when channel is "webhook" (the url to call)' });
+    if (c.channel !== 'webhook' && c.webhook) ctx.addIssue({ code: 'custom', path: ['webhook'], message: 'only applies to channel "webhook"' });
+    if (c.channel !== 'push' && c.push) ctx.addIssue({ code: 'custom', path: ['push'], message: 'only applies to channel "push"' });
     if (c.intelligentTiming && c.localTime) {
       ctx.addIssue({ code: 'custom', path: ['intelligentTiming'], message: 'cannot be combined with localTime: choose one' });
     }
@@ -168,19 +212,32 @@ export function checkCampaign(
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(campaignFieldsSchema.innerType().shape)) {
     // Strapi hands back nulls for empty optional fields; treat them as "not given".
-    if (input[key] !== undefined && !(input[key] === null && ['holdoutPercent', 'scheduleType', 'timezone', 'conversionWindowHours', 'intelligentTiming', 'triggerDelayMinutes'].includes(key))) {
+    if (input[key] !== undefined && !(input[key] === null && ['channel', 'holdoutPercent', 'scheduleType', 'timezone', 'conversionWindowHours', 'intelligentTiming', 'triggerDelayMinutes'].includes(key))) {
       fields[key] = input[key];
     }
   }
   const parsed = campaignFieldsSchema.safeParse(fields);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: zodErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
+  // The variants passed their channel's schema in the refinement; this applies its defaults.
+  const schema = VARIANT_SCHEMAS[parsed.data.channel];
+  return { ok: true, value: { ...parsed.data, variants: parsed.data.variants.map((v) => schema.parse(v)) } };
+}
+
+/** The channel part of a checked campaign (what the dispatcher's channel needs). */
+function channelContent(v: z.infer<typeof campaignFieldsSchema>, row: Record<string, unknown>): ChannelContent {
+  if (v.channel === 'push') return { channel: 'push', variants: v.variants as PushVariant[], push: v.push ?? pushOptionsSchema.parse({}) };
+  if (v.channel === 'webhook') {
+    const webhook = v.webhook as WebhookOptions;
+    return { channel: 'webhook', variants: v.variants as WebhookVariant[], webhook: { ...webhook, secret: typeof row.webhookSecret === 'string' && row.webhookSecret ? row.webhookSecret : null } };
+  }
+  return { channel: 'email', variants: v.variants as EmailVariant[] };
 }
 
 /** Stored row → definition (the row passed the guard when written). */
 export function toDefinition(row: Record<string, unknown>): CampaignDefinition | null {
   // SQLite hands JSON columns back as text when read through knex.
   const parsed: Record<string, unknown> = { ...row };
-  for (const key of ['variants', 'quietHours', 'frequencyCap', 'trigger', 'reentry', 'exitEvent']) {
+  for (const key of ['variants', 'quietHours', 'frequencyCap', 'trigger', 'reentry', 'exitEvent', 'push', 'webhook']) {
     if (typeof parsed[key] === 'string') parsed[key] = JSON.parse(parsed[key] as string);
   }
   const checked = checkCampaign(parsed);
@@ -190,7 +247,7 @@ export function toDefinition(row: Record<string, unknown>): CampaignDefinition |
     documentId: String(row.documentId ?? row.document_id),
     name: v.name,
     segmentKey: v.segmentKey,
-    variants: v.variants,
+    ...channelContent(v, row),
     holdoutPercent: v.holdoutPercent,
     scheduleType: v.scheduleType,
     sendAt: v.sendAt ?? null,

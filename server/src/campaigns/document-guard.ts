@@ -6,6 +6,11 @@ import { isCampaignState, isEditable, transitionError, type CampaignState } from
 import { TABLES } from '../store/tables';
 import { CAMPAIGN_UID, SEGMENT_UID } from '../store/uids';
 import { pluginKnex } from '../store/transaction';
+import { urlProblem } from '../outbound/address-guard';
+import { newWebhookSecret } from './channels/webhook-content';
+import type { PluginConfig } from '../config';
+
+const pluginConfig = (strapi: Core.Strapi) => strapi.config.get('plugin::segments') as PluginConfig;
 
 /**
  * Fields that make up what is sent — frozen once a campaign is sending, sent or cancelled — and
@@ -13,6 +18,9 @@ import { pluginKnex } from '../store/transaction';
  */
 export const CONTENT_FIELDS = [
   'name',
+  'channel',
+  'push',
+  'webhook',
   'segmentKey',
   'variants',
   'holdoutPercent',
@@ -120,7 +128,14 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
       const entry = await strapi.db.query(SEGMENT_UID).findOne({ where: { key: entryKey }, select: ['id'] });
       if (!entry) problems.push({ path: 'trigger.segmentEntry', message: `no segment with key "${entryKey}"` });
     }
+    const webhookUrl = (merged.webhook as { url?: unknown } | null | undefined)?.url;
+    if (checked.ok && merged.channel === 'webhook' && typeof webhookUrl === 'string') {
+      const problem = urlProblem({ allowedHosts: pluginConfig(strapi).outbound.allowedHosts }, webhookUrl);
+      if (problem) problems.push({ path: 'webhook.url', message: problem });
+    }
     if (problems.length) fail(problems);
+    // A webhook campaign gets its signing secret once; the admin API shows it in the create answer.
+    if (checked.ok && checked.value.channel === 'webhook' && !current?.webhookSecret) data.webhookSecret = newWebhookSecret();
     if (checked.ok) {
       // Store the normalised values (trimmed, defaults filled) rather than what was sent.
       data.variants = checked.value.variants;

@@ -64,23 +64,34 @@ export interface AudienceFilter {
   /** Memberships of this segment (documentId) are the audience. */
   segmentId: string;
   requireConsent: boolean;
+  channel: 'email' | 'push' | 'webhook';
 }
 
 /**
- * Materialises a run's audience into the outbox in one INSERT…SELECT: members of the segment
- * with an e-mail, not unsubscribed, not opted out (or opted in, with `requireConsent`). Rows
- * start `pending`; a repeat (after a crash) adds only those not already there.
+ * Who a channel can reach, in SQL on the profile `p`: e-mail needs an address, no unsubscribe and
+ * consent; push a stored subscription (the browser's permission is the opt-in); a webhook goes to
+ * the site's own system for every member. Re-checked per message at send time.
+ */
+function reachable(filter: AudienceFilter): string {
+  if (filter.channel === 'push') return `EXISTS (SELECT 1 FROM ${TABLES.pushSubscriptions} s WHERE s.profile_id = p.id)`;
+  if (filter.channel === 'webhook') return 'TRUE';
+  const consent = filter.requireConsent ? 'p.email_consent = TRUE' : '(p.email_consent IS NULL OR p.email_consent = TRUE)';
+  return `p.email IS NOT NULL AND p.email <> '' AND p.unsubscribed_at IS NULL AND ${consent}`;
+}
+
+/**
+ * Materialises a run's audience into the outbox in one INSERT…SELECT: members of the segment the
+ * channel can reach. Rows start `pending`; a repeat (after a crash) adds only those not already there.
  */
 export async function materialiseAudience(knex: Knex, run: RunRow, filter: AudienceFilter, now: number): Promise<void> {
-  const consent = filter.requireConsent ? 'p.email_consent = TRUE' : '(p.email_consent IS NULL OR p.email_consent = TRUE)';
   await knex.raw(
     `INSERT INTO ${TABLES.deliveries}
-       (run_id, campaign_id, profile_id, holdout, status, attempts, created_at, updated_at)
-     SELECT ?, ?, p.id, FALSE, 'pending', 0, ?, ?
+       (run_id, campaign_id, profile_id, channel, holdout, status, attempts, created_at, updated_at)
+     SELECT ?, ?, p.id, ?, FALSE, 'pending', 0, ?, ?
      FROM ${TABLES.memberships} m JOIN ${TABLES.profiles} p ON p.id = m.profile_id
-     WHERE m.segment_id = ? AND p.email IS NOT NULL AND p.email <> '' AND p.unsubscribed_at IS NULL AND ${consent}
+     WHERE m.segment_id = ? AND ${reachable(filter)}
      ON CONFLICT (run_id, profile_id) DO NOTHING`,
-    [run.id, run.campaignId, now, now, filter.segmentId]
+    [run.id, run.campaignId, filter.channel, now, now, filter.segmentId]
   );
 }
 
@@ -276,16 +287,17 @@ export async function acknowledge(knex: Knex, token: string, acks: Acknowledgeme
   });
 }
 
-/** Messages each profile received since `since` (the frequency cap). */
-export async function sentCounts(knex: Knex, profileIds: number[], since: number): Promise<Map<number, number>> {
+/** Messages each profile received since `since` (the frequency cap), of one channel or all. */
+export async function sentCounts(knex: Knex, profileIds: number[], since: number, channel?: string): Promise<Map<number, number>> {
   const counts = new Map<number, number>();
   if (!profileIds.length) return counts;
-  const rows = await knex(TABLES.deliveries)
+  const query = knex(TABLES.deliveries)
     .select('profile_id')
     .count({ n: '*' })
     .whereIn('profile_id', profileIds)
-    .andWhere('sent_at', '>=', since)
-    .groupBy('profile_id');
+    .andWhere('sent_at', '>=', since);
+  if (channel !== undefined) query.andWhere('channel', channel);
+  const rows = await query.groupBy('profile_id');
   for (const r of rows as Array<{ profile_id: unknown; n: unknown }>) counts.set(Number(r.profile_id), Number(r.n));
   return counts;
 }

@@ -38,14 +38,14 @@ export interface RenderedEmail {
 
 // `templates: {}`: include / render / layout look up an empty in-memory set, never the server's
 // files (by default liquidjs reads them from the working directory, e.g. `{% include ".env" %}`).
-const LIMITS = { parseLimit: 200_000, renderLimit: 2_000, memoryLimit: 50_000_000, templates: {} };
-const htmlEngine = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, ...LIMITS });
-const textEngine = new Liquid({ ownPropertyOnly: true, ...LIMITS });
+export const LIQUID_LIMITS = { parseLimit: 200_000, renderLimit: 2_000, memoryLimit: 50_000_000, templates: {} };
+const htmlEngine = new Liquid({ outputEscape: 'escape', ownPropertyOnly: true, ...LIQUID_LIMITS });
+const textEngine = new Liquid({ ownPropertyOnly: true, ...LIQUID_LIMITS });
 
 const CACHE_MAX = 500;
 const parsed = new Map<string, Template[]>();
-function parse(engine: Liquid, source: string, escape: boolean): Template[] {
-  const key = `${escape ? 'h' : 't'}:${source}`;
+function parse(engine: Liquid, source: string, escape: boolean | 'json'): Template[] {
+  const key = `${escape === 'json' ? 'j' : escape ? 'h' : 't'}:${source}`;
   let templates = parsed.get(key);
   if (!templates) {
     templates = engine.parse(source);
@@ -103,7 +103,7 @@ const unescapeAttr = (s: string) =>
 const escapeAttr = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function missingVariables(sources: string[], data: RenderData): string[] {
+export function missingVariables(sources: string[], data: RenderData): string[] {
   const missing = new Set<string>();
   for (const source of sources) {
     for (const segments of htmlEngine.globalVariableSegmentsSync(parse(htmlEngine, source, true))) {
@@ -154,7 +154,8 @@ function insertAfterBodyStart(html: string, fragment: string): string {
 /** A template that failed to parse or render, with the variant field it is in. */
 export class TemplateFieldError extends Error {
   constructor(
-    readonly field: 'subject' | 'preheader' | 'html' | 'text',
+    /** The variant field (`subject`, `html`, a push `title`, a webhook `body`, …). */
+    readonly field: string,
     readonly detail: string
   ) {
     super(`${field}: ${detail}`);
@@ -162,9 +163,17 @@ export class TemplateFieldError extends Error {
   }
 }
 
-/** Renders one variant field; a Liquid failure names the field (the preview shows it there). */
-function renderField(field: TemplateFieldError['field'], source: string, escape: boolean, scope: Record<string, unknown>): string {
-  const engine = escape ? htmlEngine : textEngine;
+// JSON bodies (webhooks): output is escaped for a JSON string, so a trait cannot break out of
+// the quotes it is written in; `| json | raw` writes a whole value.
+const jsonEscape = (value: unknown) => JSON.stringify(String(value)).slice(1, -1);
+const jsonEngine = new Liquid({ outputEscape: jsonEscape, ownPropertyOnly: true, ...LIQUID_LIMITS });
+
+/**
+ * Renders one variant field; a Liquid failure names the field (the preview shows it there).
+ * `escape`: true for HTML, 'json' for a JSON document, false for plain text.
+ */
+export function renderField(field: string, source: string, escape: boolean | 'json', scope: Record<string, unknown>): string {
+  const engine = escape === 'json' ? jsonEngine : escape ? htmlEngine : textEngine;
   try {
     return engine.renderSync(parse(engine, source, escape), scope) as string;
   } catch (error) {

@@ -56,6 +56,12 @@ export const adminRoutes: PluginRoute[] = [
     config: read,
   },
   { method: 'POST', path: '/campaigns/render', handler: 'campaigns.render', config: manage },
+  {
+    method: 'POST',
+    path: '/campaigns/:documentId/webhook-secret',
+    handler: 'campaigns.rotateWebhookSecret',
+    config: manage,
+  },
 ];
 
 /** Links in campaign e-mails: no login (mail clients have none); the signed token is the credential. */
@@ -66,4 +72,7 @@ export const contentApiRoutes: PluginRoute[] = [
   { method: 'GET', path: '/t/c/:token', handler: 'tracking.click', config: open },
   { method: 'GET', path: '/t/u/:token', handler: 'tracking.unsubscribePage', config: open },
   { method: 'POST', path: '/t/u/:token', handler: 'tracking.unsubscribe', config: open },
+  // The service worker reports a push notification shown and clicked (no cookies there either).
+  { method: 'POST', path: '/t/d/:token', handler: 'tracking.pushDisplayed', config: open },
+  { method: 'POST', path: '/t/p/:token', handler: 'tracking.pushClicked', config: open },
 ];

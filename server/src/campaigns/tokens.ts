@@ -5,7 +5,8 @@ import crypto from 'crypto';
  * and, for clicks, the destination; the signature is HMAC-SHA256 under the tracking secret, so a
  * token cannot be forged or altered (an altered destination fails verification: no open redirect).
  */
-export type TokenKind = 'open' | 'click' | 'unsubscribe';
+/** `displayed` / `pushclick`: a push notification shown and clicked (the service worker reports). */
+export type TokenKind = 'open' | 'click' | 'unsubscribe' | 'displayed' | 'pushclick';
 
 export interface TokenPayload {
   kind: TokenKind;
@@ -14,8 +15,10 @@ export interface TokenPayload {
   url?: string;
 }
 
-const KIND_CODES: Record<TokenKind, string> = { open: 'o', click: 'c', unsubscribe: 'u' };
-const CODE_KINDS: Record<string, TokenKind> = { o: 'open', c: 'click', u: 'unsubscribe' };
+const KIND_CODES: Record<TokenKind, string> = { open: 'o', click: 'c', unsubscribe: 'u', displayed: 'd', pushclick: 'p' };
+const CODE_KINDS: Record<string, TokenKind> = Object.fromEntries(
+  Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as TokenKind])
+);
 const MAX_TOKEN_LENGTH = 4096;
 
 function sign(secret: string, data: string): string {

@@ -48,6 +48,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
+    /** POST /t/d/:token — the service worker showed the notification. */
+    async pushDisplayed(ctx: Context) {
+      if (!(await service().trackPush(String(ctx.params.token), 'displayed'))) return invalid(ctx);
+      ctx.status = 204;
+    },
+
+    /** POST /t/p/:token `{ action? }` — the notification (or one of its buttons) was clicked. */
+    async pushClicked(ctx: Context) {
+      const body = (ctx.request as { body?: { action?: unknown } }).body;
+      const action = typeof body?.action === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(body.action) ? body.action : null;
+      if (!(await service().trackPush(String(ctx.params.token), 'pushclick', Date.now(), action))) return invalid(ctx);
+      ctx.status = 204;
+    },
+
     async unsubscribe(ctx: Context) {
       const result = await service().unsubscribe(String(ctx.params.token));
       if (result === 'invalid') return invalid(ctx);

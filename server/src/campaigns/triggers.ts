@@ -273,6 +273,7 @@ export async function processTriggers(
           run_id: runId,
           campaign_id: c.documentId,
           profile_id: profileId,
+          channel: c.channel,
           holdout: false,
           status: 'pending',
           attempts: 0,

@@ -2,6 +2,17 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { isValidTimeZone } from '../rules/time';
 
+const frequencyCapSchema = z
+  .object({
+    max: z.number().int().min(1).max(1000),
+    periodHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
+  })
+  .strict();
+
 /**
  * Plugin configuration (`config/plugins.ts` → `segments.config`). Validated at boot: a bad value
  * stops Strapi with a message naming the field, instead of failing later at request or send time.
@@ -209,19 +220,53 @@ export const pluginConfigSchema = z
           .default(3600),
         /** Only profiles with email_consent = true are sent to (else: all but opted-out). */
         requireConsent: z.boolean().default(false),
-        /** Global cap across campaigns: at most `max` messages per profile per `periodHours`. */
-        frequencyCap: z
+        /** Global cap across campaigns and channels: at most `max` messages per profile per `periodHours`. */
+        frequencyCap: frequencyCapSchema.nullable().default(null),
+        /** A cap per channel (counts only that channel's messages), on top of the global one. */
+        channelCaps: z
           .object({
-            max: z.number().int().min(1).max(1000),
-            periodHours: z
-              .number()
-              .int()
-              .min(1)
-              .max(24 * 365),
+            email: frequencyCapSchema.nullable().default(null),
+            push: frequencyCapSchema.nullable().default(null),
+            webhook: frequencyCapSchema.nullable().default(null),
           })
           .strict()
-          .nullable()
-          .default(null),
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    /** Web Push (campaigns with channel `push`). */
+    push: z
+      .object({
+        /**
+         * VAPID key pair (base64url, as `web-push generate-vapid-keys` prints it). Default:
+         * generated once at first boot and kept in Strapi's store.
+         */
+        vapid: z
+          .object({ publicKey: z.string().min(80).max(100), privateKey: z.string().min(40).max(50) })
+          .strict()
+          .optional(),
+        /** VAPID contact (RFC 8292 §2.1): `mailto:` or an https URL. Default: mailto: the e-mail sender. */
+        subject: z
+          .string()
+          .regex(/^(mailto:|https:\/\/)/, 'must start with mailto: or https://')
+          .optional(),
+        /** Devices (subscriptions) kept per profile; the oldest goes when a new one comes. */
+        maxSubscriptionsPerProfile: z.number().int().min(1).max(100).default(10),
+      })
+      .strict()
+      .default({}),
+    /** Outbound HTTP of push and webhook campaigns. */
+    outbound: z
+      .object({
+        /**
+         * Hosts (names, addresses or CIDR ranges) that may be reached although private, loopback
+         * or link-local, and over plain http. Everything else must be public https.
+         */
+        allowedHosts: z.array(z.string().min(1).max(255)).max(100).default([]),
+        /** One request's deadline (a webhook campaign may set a shorter one). */
+        timeoutSeconds: z.number().int().min(1).max(120).default(10),
+        /** Requests in flight at once per instance. */
+        concurrency: z.number().int().min(1).max(1000).default(20),
       })
       .strict()
       .default({}),

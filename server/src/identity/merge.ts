@@ -83,6 +83,8 @@ export async function mergeProfiles(
   // user's. Transitions are history and follow the person.
   await trx(TABLES.memberships).where('profile_id', fromId).delete();
   await trx(TABLES.membershipTransitions).where('profile_id', fromId).update({ profile_id: intoId });
+  // The anonymous visitor's devices are the user's devices now.
+  await trx(TABLES.pushSubscriptions).where('profile_id', fromId).update({ profile_id: intoId });
   await trx(TABLES.profiles).where('id', fromId).delete();
 
   const pick = <T>(a: T | null, b: T | null) => (a !== null ? a : b);

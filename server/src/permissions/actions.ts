@@ -54,4 +54,7 @@ export const STOREFRONT_ACTIONS = [
   'plugin::segments.visitor.forget',
   'plugin::segments.events.ingest',
   'plugin::segments.placements.get',
+  'plugin::segments.push.key',
+  'plugin::segments.push.subscribe',
+  'plugin::segments.push.unsubscribe',
 ] as const;

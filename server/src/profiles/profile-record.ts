@@ -76,6 +76,7 @@ export async function deleteProfileData(db: Knex, id: number): Promise<boolean> 
     await trx(TABLES.memberships).where('profile_id', id).delete();
     await trx(TABLES.membershipTransitions).where('profile_id', id).delete();
     await trx(TABLES.dateMoments).where('profile_id', id).delete();
+    await trx(TABLES.pushSubscriptions).where('profile_id', id).delete();
     const deleted = await trx(TABLES.profiles).where('id', id).delete();
     return deleted > 0;
   });

@@ -25,4 +25,6 @@ export const TABLES = {
   analyticsRetention: 'segments_analytics_retention',
   analyticsState: 'segments_analytics_state',
   contentVersions: 'segments_content_versions',
+  pushSubscriptions: 'segments_push_subscriptions',
+  pushSends: 'segments_push_sends',
 } as const;

@@ -41,6 +41,7 @@ const LAYERS = [
   'field-variants',
   'analytics',
   'campaigns',
+  'push',
   'import',
   'retention',
   'settings',
@@ -51,6 +52,7 @@ const LAYERS = [
   'geo',
   'scheduler',
   'profiles',
+  'outbound',
   // leaves
   'shell',
   'permissions',

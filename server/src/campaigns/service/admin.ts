@@ -3,6 +3,7 @@ import { localParts, recipientSendAt } from '../timing';
 import { intelligentSendAt, recipientZone } from '../send-time';
 import { planSendHours } from '../engagement';
 import { TABLES } from '../../store/tables';
+import { newWebhookSecret } from '../channels/webhook-content';
 import {
   NO_PROFILE,
   type CampaignContext,
@@ -41,7 +42,7 @@ export function campaignAdmin(ctx: CampaignContext) {
         profile.userId === null
           ? null
           : ((await ctx.usersFor([profile.userId])).get(profile.userId) ?? null);
-      return ctx.renderFor(campaign, variantIndex, profile, user, null);
+      return ctx.renderMessage(campaign, variantIndex, profile, user);
     },
 
     /**
@@ -104,6 +105,13 @@ export function campaignAdmin(ctx: CampaignContext) {
       };
     },
 
+    /** A new signing secret for a webhook campaign; the old one stops working at once. */
+    async rotateWebhookSecret(documentId: string): Promise<string> {
+      const secret = newWebhookSecret();
+      await ctx.updateCampaignRow(documentId, { webhookSecret: secret });
+      return secret;
+    },
+
     async profileExists(id: number): Promise<boolean> {
       return Boolean(await ctx.knex()(TABLES.profiles).select('id').where('id', id).first());
     },
@@ -119,6 +127,7 @@ export function campaignAdmin(ctx: CampaignContext) {
       if (!mailer)
         throw new Error('no e-mail transport configured (segments.config.email.transport)');
       const rendered = await this.preview(campaign, variantIndex, profileId);
+      if (rendered.channel !== 'email') throw new Error(`test sends are for e-mail campaigns (this one is ${rendered.channel})`);
       const info = (await mailer.sendMail({
         from: ctx.config().email.from,
         to,

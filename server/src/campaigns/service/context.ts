@@ -5,6 +5,8 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { PluginConfig } from '../../config';
 import { toDefinition, type CampaignDefinition } from '../definition';
+import { pushMissing, pushPayload, renderPush, type PushNotification, type PushVariant } from '../channels/push-content';
+import { renderWebhookBody, signWebhook, webhookMissing, type WebhookVariant } from '../channels/webhook-content';
 import {
   renderEmail,
   type RenderData,
@@ -32,9 +34,27 @@ export interface ProfileForSend {
 }
 
 /** What rendering needs of a campaign: a saved definition, or the composer's unsaved draft. */
-export type RenderableCampaign = Pick<CampaignDefinition, 'documentId' | 'name'> & {
-  variants: VariantContent[];
-};
+export type RenderableCampaign = Pick<CampaignDefinition, 'documentId' | 'name'> &
+  (
+    | { channel?: 'email'; variants: VariantContent[] }
+    | { channel: 'push'; variants: PushVariant[] }
+    | { channel: 'webhook'; variants: WebhookVariant[]; webhook?: { url: string; secret: string | null } }
+  );
+
+/** One recipient's message as a preview shows it, per channel. */
+export type RenderedMessage =
+  | ({ channel: 'email' } & RenderedEmail)
+  | { channel: 'push'; notification: PushNotification; payloadBytes: number; problem: string | null; missing: string[] }
+  | {
+      channel: 'webhook';
+      request: { method: 'POST'; url: string | null; headers: Record<string, string>; body: string };
+      /** False when the campaign has no secret yet: the signature shown uses a placeholder. */
+      signed: boolean;
+      missing: string[];
+    };
+
+/** Signs previews of campaigns that have no secret yet (never used for a send). */
+const PREVIEW_SECRET = `whsec_${Buffer.from('segments-preview-placeholder-key!').toString('base64')}`;
 
 export const NO_PROFILE: ProfileForSend = {
   id: 0,
@@ -115,6 +135,21 @@ export function campaignContext(strapi: Core.Strapi) {
     return users;
   };
 
+  const renderData = (
+    campaign: Pick<CampaignDefinition, 'documentId' | 'name'>,
+    variantName: string,
+    profile: ProfileForSend,
+    user: Record<string, unknown> | null,
+    deliveryId: number | null
+  ): RenderData => ({
+    traits: profile.traits,
+    user,
+    campaign: { id: campaign.documentId, name: campaign.name, variant: variantName },
+    profile: { id: profile.id, email: profile.email },
+    unsubscribe_url:
+      deliveryId === null ? `${trackingBase()}/u/preview` : trackUrl('unsubscribe', deliveryId),
+  });
+
   return {
     owner,
     config,
@@ -177,6 +212,14 @@ export function campaignContext(strapi: Core.Strapi) {
       return result.count > 0;
     },
 
+    /** Writes fields no editor sets (the webhook secret) past the document guard. */
+    async updateCampaignRow(documentId: string, data: Record<string, unknown>): Promise<void> {
+      await strapi.db.query(CAMPAIGN_UID).updateMany({ where: { documentId }, data });
+    },
+
+    /** Web Push keys and contact (config, else generated once and kept in Strapi's store). */
+    vapid: () => getService(strapi, 'push').vapidDetails(),
+
     async segmentIdOf(key: string): Promise<string | null> {
       const segment = await strapi.db
         .query(SEGMENT_UID)
@@ -184,23 +227,17 @@ export function campaignContext(strapi: Core.Strapi) {
       return segment && segment.state !== 'archived' ? String(segment.documentId) : null;
     },
 
+    renderData,
+
     /** A variant rendered for one recipient, with tracking when it is for a real delivery. */
     renderFor(
-      campaign: RenderableCampaign,
+      campaign: Pick<CampaignDefinition, 'documentId' | 'name'> & { variants: VariantContent[] },
       variantIndex: number,
       profile: ProfileForSend,
       user: Record<string, unknown> | null,
       deliveryId: number | null
     ): RenderedEmail {
       const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
-      const data: RenderData = {
-        traits: profile.traits,
-        user,
-        campaign: { id: campaign.documentId, name: campaign.name, variant: variant.name },
-        profile: { id: profile.id, email: profile.email },
-        unsubscribe_url:
-          deliveryId === null ? `${trackingBase()}/u/preview` : trackUrl('unsubscribe', deliveryId),
-      };
       const tracking: Tracking | null =
         deliveryId === null
           ? null
@@ -208,7 +245,70 @@ export function campaignContext(strapi: Core.Strapi) {
               openPixelUrl: `${trackUrl('open', deliveryId)}.gif`,
               clickUrl: (url) => trackUrl('click', deliveryId, url),
             };
-      return renderEmail(variant, data, tracking);
+      return renderEmail(variant, renderData(campaign, variant.name, profile, user, deliveryId), tracking);
+    },
+
+    /** A push notification for one recipient; with a delivery, its tracking URLs and tag. */
+    renderPushFor(
+      campaign: Pick<CampaignDefinition, 'documentId' | 'name'> & { variants: PushVariant[] },
+      variantIndex: number,
+      profile: ProfileForSend,
+      user: Record<string, unknown> | null,
+      deliveryId: number | null
+    ): PushNotification {
+      const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+      const data = renderData(campaign, variant.name, profile, user, deliveryId);
+      const tracking =
+        deliveryId === null
+          ? null
+          : { tag: `segments-${deliveryId}`, displayedUrl: trackUrl('displayed', deliveryId), clickedUrl: trackUrl('pushclick', deliveryId) };
+      return renderPush(variant, data, tracking);
+    },
+
+    /** A webhook body for one recipient (JSON, checked). */
+    renderWebhookFor(
+      campaign: Pick<CampaignDefinition, 'documentId' | 'name'> & { variants: WebhookVariant[] },
+      variantIndex: number,
+      profile: ProfileForSend,
+      user: Record<string, unknown> | null,
+      deliveryId: number | null
+    ): string {
+      const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+      return renderWebhookBody(variant, renderData(campaign, variant.name, profile, user, deliveryId));
+    },
+
+    /** The preview of any channel: what a send would produce, without tracking. */
+    renderMessage(
+      campaign: RenderableCampaign,
+      variantIndex: number,
+      profile: ProfileForSend,
+      user: Record<string, unknown> | null
+    ): RenderedMessage {
+      if (campaign.channel === 'push') {
+        const notification = this.renderPushFor(campaign, variantIndex, profile, user, null);
+        const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+        const sized = pushPayload(notification);
+        return {
+          channel: 'push',
+          notification,
+          payloadBytes: Buffer.byteLength(JSON.stringify(notification)),
+          problem: sized.ok ? null : sized.error,
+          missing: pushMissing(variant, renderData(campaign, variant.name, profile, user, null)),
+        };
+      }
+      if (campaign.channel === 'webhook') {
+        const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+        const body = this.renderWebhookFor(campaign, variantIndex, profile, user, null);
+        const secret = campaign.webhook?.secret ?? null;
+        const signed = signWebhook(secret ?? PREVIEW_SECRET, 'msg_preview', body, new Date());
+        return {
+          channel: 'webhook',
+          request: { method: 'POST', url: campaign.webhook?.url ?? null, headers: signed.headers, body },
+          signed: secret !== null,
+          missing: webhookMissing(variant, renderData(campaign, variant.name, profile, user, null)),
+        };
+      }
+      return { channel: 'email', ...this.renderFor(campaign, variantIndex, profile, user, null) };
     },
 
     /** Stores a campaign event (open, click, unsubscribe) on the profile, once per messageId. */

@@ -1,6 +1,5 @@
 import crypto from 'crypto';
-import type { Transporter } from 'nodemailer';
-import type { CampaignDefinition } from '../definition';
+import type { Channel, CampaignDefinition } from '../definition';
 import {
   acknowledge,
   claimBatch,
@@ -9,9 +8,12 @@ import {
   type Acknowledgement,
   type ClaimedDelivery,
 } from '../outbox';
-import { afterFailure } from '../outcome';
-import type { RenderedEmail } from '../render';
+import type { ChannelSender } from '../channels/sender';
+import type { RetryPolicy } from '../outcome';
 import type { CampaignContext } from './context';
+import { emailSender } from './email-sender';
+import { pushSender } from './push-sender';
+import { webhookSender } from './webhook-sender';
 
 export interface DispatchReport {
   claimed: number;
@@ -23,9 +25,20 @@ export interface DispatchReport {
 
 /**
  * The dispatcher: every instance claims due deliveries in batches (disjoint claims), re-checks
- * consent, unsubscribe and caps, renders and sends. `isStopped` ends a loop between batches.
+ * caps and each channel's reach (consent, unsubscribe, devices), renders and sends through the
+ * campaign's channel. `isStopped` ends a loop between batches.
  */
 export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolean) {
+  /** The senders that can work now: e-mail only with a transport configured. */
+  const sendersFor = async (channels: Set<Channel>): Promise<Map<Channel, ChannelSender>> => {
+    const senders = new Map<Channel, ChannelSender>();
+    const mailer = channels.has('email') ? ctx.transport() : null;
+    if (mailer) senders.set('email', emailSender(ctx, mailer));
+    if (channels.has('push')) senders.set('push', pushSender(ctx, await ctx.vapid()));
+    if (channels.has('webhook')) senders.set('webhook', webhookSender(ctx));
+    return senders;
+  };
+
   return {
     /**
      * Claims and sends due deliveries until none is left (or `maxBatches`). Safe on every
@@ -33,8 +46,6 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
      */
     async dispatch(now?: number, options: { maxBatches?: number } = {}): Promise<DispatchReport> {
       const report: DispatchReport = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
-      const mailer = ctx.transport();
-      if (!mailer) return report;
       const cfg = ctx.config();
       const db = ctx.knex();
       // Claim expiries are real time whatever `now` says: a claim must outlive the batch it
@@ -47,8 +58,11 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
       };
       for (let batch = 0; batch < (options.maxBatches ?? Infinity) && !isStopped(); batch++) {
         // Re-read each batch: a pause or cancel stops further claims at once.
+        const sending = await ctx.loadCampaigns({ state: 'sending' });
+        const senders = await sendersFor(new Set(sending.map((c) => c.channel)));
+        // Campaigns whose channel cannot send here stay queued (e-mail without a transport).
         const campaigns = new Map(
-          (await ctx.loadCampaigns({ state: 'sending' })).map((c) => [c.documentId, c])
+          sending.filter((c) => senders.has(c.channel)).map((c) => [c.documentId, c])
         );
         const token = `${ctx.owner}:${crypto.randomBytes(6).toString('hex')}`;
         // `now` (tests pass a clock) decides what is due; a long loop otherwise reads the clock per batch.
@@ -62,7 +76,7 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
         });
         if (!claimed.length) break;
         report.claimed += claimed.length;
-        const acks = await this.sendBatch(claimed, campaigns, mailer, due, policy);
+        const acks = await this.sendBatch(claimed, campaigns, senders, due, policy);
         await acknowledge(db, token, acks, Date.now(), ctx.messageDomain());
         for (const ack of acks) {
           if (ack.status === 'sent') report.sent += 1;
@@ -78,133 +92,85 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
     async sendBatch(
       claimed: ClaimedDelivery[],
       campaigns: Map<string, CampaignDefinition>,
-      mailer: Transporter,
+      senders: Map<Channel, ChannelSender>,
       now: number,
-      policy: { maxAttempts: number; baseMs: number; maxMs: number }
+      policy: RetryPolicy
     ): Promise<Acknowledgement[]> {
       const cfg = ctx.config();
       const profiles = await ctx.profilesFor(claimed.map((d) => d.profileId));
       const users = await ctx.usersFor(
         [...profiles.values()].map((p) => p.userId).filter((id): id is number => id !== null)
       );
-      // Frequency caps count messages already sent in each window, plus those sent in this batch.
-      const windows = new Map<number, Map<number, number>>();
-      const caps = [
-        cfg.campaigns.frequencyCap,
-        ...[...campaigns.values()].map((c) => c.frequencyCap),
-      ];
-      for (const cap of caps) {
-        if (cap && !windows.has(cap.periodHours)) {
-          windows.set(
-            cap.periodHours,
-            await sentCounts(ctx.knex(), [...profiles.keys()], now - cap.periodHours * 3_600_000)
-          );
+      for (const channel of new Set([...campaigns.values()].map((c) => c.channel))) {
+        await senders
+          .get(channel)
+          ?.prepare(claimed.filter((d) => campaigns.get(d.campaignId)?.channel === channel));
+      }
+      // Frequency caps count messages already sent in each window, plus those sent in this
+      // batch: the global and campaign caps every channel's, a channel cap its own channel's.
+      const windows = new Map<string, { channel: Channel | null; counts: Map<number, number> }>();
+      const capsOf = (c: CampaignDefinition) =>
+        [
+          { channel: null, cap: cfg.campaigns.frequencyCap },
+          { channel: null, cap: c.frequencyCap },
+          { channel: c.channel, cap: cfg.campaigns.channelCaps[c.channel] },
+        ].filter(
+          (x): x is { channel: Channel | null; cap: { max: number; periodHours: number } } =>
+            x.cap !== null
+        );
+      const key = (channel: Channel | null, hours: number) => `${channel ?? '*'}:${hours}`;
+      for (const c of campaigns.values()) {
+        for (const { channel, cap } of capsOf(c)) {
+          const k = key(channel, cap.periodHours);
+          if (windows.has(k)) continue;
+          const since = now - cap.periodHours * 3_600_000;
+          windows.set(k, {
+            channel,
+            counts: await sentCounts(ctx.knex(), [...profiles.keys()], since, channel ?? undefined),
+          });
         }
       }
-      const overCap = (profileId: number, campaign: CampaignDefinition) =>
-        [cfg.campaigns.frequencyCap, campaign.frequencyCap].some(
-          (cap) => cap && (windows.get(cap.periodHours)?.get(profileId) ?? 0) >= cap.max
+      const overCap = (profileId: number, c: CampaignDefinition) =>
+        capsOf(c).some(
+          ({ channel, cap }) =>
+            (windows.get(key(channel, cap.periodHours))?.counts.get(profileId) ?? 0) >= cap.max
         );
-      const countSend = (profileId: number) => {
-        for (const counts of windows.values())
-          counts.set(profileId, (counts.get(profileId) ?? 0) + 1);
+      const countSend = (profileId: number, channel: Channel) => {
+        for (const w of windows.values()) {
+          if (w.channel === null || w.channel === channel)
+            w.counts.set(profileId, (w.counts.get(profileId) ?? 0) + 1);
+        }
       };
 
       const acks: Acknowledgement[] = [];
-      const sends: Promise<void>[] = [];
+      const sends: Promise<Acknowledgement>[] = [];
       for (const d of claimed) {
         const campaign = campaigns.get(d.campaignId);
         const profile = profiles.get(d.profileId);
+        const sender = campaign ? senders.get(campaign.channel) : undefined;
         const skip = (error: string) => acks.push({ id: d.id, status: 'skipped', error });
-        if (!campaign) {
+        if (!campaign || !sender) {
           skip('campaign not sending');
           continue;
         }
-        if (!profile || !profile.email) {
-          skip('no e-mail address');
+        if (!profile) {
+          skip('profile deleted');
           continue;
         }
-        if (profile.unsubscribedAt !== null) {
-          skip('unsubscribed');
-          continue;
-        }
-        if (
-          profile.emailConsent === false ||
-          (cfg.campaigns.requireConsent && profile.emailConsent !== true)
-        ) {
-          skip('no consent');
+        const reason = sender.skipReason(d, profile);
+        if (reason) {
+          skip(reason);
           continue;
         }
         if (overCap(profile.id, campaign)) {
           skip('frequency cap');
           continue;
         }
-        countSend(profile.id);
-        let rendered: RenderedEmail;
-        try {
-          rendered = ctx.renderFor(
-            campaign,
-            d.variant ?? 0,
-            profile,
-            profile.userId === null ? null : (users.get(profile.userId) ?? null),
-            d.id
-          );
-        } catch (error) {
-          acks.push({
-            id: d.id,
-            status: 'failed',
-            error: `render: ${(error as Error).message}`.slice(0, 1000),
-          });
-          continue;
-        }
-        const unsubscribe = ctx.trackUrl('unsubscribe', d.id);
-        sends.push(
-          mailer
-            .sendMail({
-              from: cfg.email.from,
-              ...(cfg.email.replyTo ? { replyTo: cfg.email.replyTo } : {}),
-              to: profile.email,
-              subject: rendered.subject,
-              html: rendered.html,
-              text: rendered.text,
-              // The same Message-ID on every attempt lets receivers drop a repeated message.
-              messageId: `<segments.${d.id}@${ctx.messageDomain()}>`,
-              headers: {
-                'List-Unsubscribe': `<${unsubscribe}>`,
-                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-                'X-Segments-Campaign': campaign.documentId,
-              },
-            })
-            .then(
-              (info: { messageId?: string }) => {
-                acks.push({
-                  id: d.id,
-                  status: 'sent',
-                  messageId: String(info.messageId ?? ''),
-                  sentAt: Date.now(),
-                });
-              },
-              (error: unknown) => {
-                const outcome = afterFailure(error, d.attempts, now, policy);
-                acks.push(
-                  outcome.kind === 'retry'
-                    ? {
-                        id: d.id,
-                        status: 'queued',
-                        error: outcome.error,
-                        nextAttemptAt: outcome.nextAttemptAt,
-                      }
-                    : {
-                        id: d.id,
-                        status: 'failed',
-                        error: outcome.kind === 'failed' ? outcome.error : '',
-                      }
-                );
-              }
-            )
-        );
+        countSend(profile.id, campaign.channel);
+        const user = profile.userId === null ? null : (users.get(profile.userId) ?? null);
+        sends.push(sender.send(d, campaign, profile, user, { now, policy }));
       }
-      await Promise.all(sends);
+      acks.push(...(await Promise.all(sends)));
       return acks;
     },
   };

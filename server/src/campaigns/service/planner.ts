@@ -102,7 +102,7 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
               await materialiseAudience(
                 db,
                 r,
-                { segmentId, requireConsent: ctx.config().campaigns.requireConsent },
+                { segmentId, requireConsent: ctx.config().campaigns.requireConsent, channel: c.channel },
                 now
               );
             }

@@ -44,6 +44,22 @@ export function campaignTracking(ctx: CampaignContext) {
       return payload.url;
     },
 
+    /**
+     * A push notification shown or clicked, as the service worker reports it: one event per
+     * delivery and kind (`push_displayed:<id>`, `push_clicked:<id>`), whatever the repeats.
+     */
+    async trackPush(token: string, kind: 'displayed' | 'pushclick', now = Date.now(), action: string | null = null): Promise<boolean> {
+      const payload = verifyToken(ctx.secret(), token, kind);
+      if (!payload) return false;
+      const d = await ctx.deliveryById(payload.deliveryId);
+      if (d) {
+        const name = kind === 'displayed' ? 'push_displayed' : 'push_clicked';
+        const properties = { campaignId: d.campaignId, variant: d.variant, deliveryId: d.id, ...(action ? { action } : {}) };
+        await ctx.recordEvent(d.profileId, name, properties, `${name}:${d.id}`, now);
+      }
+      return true;
+    },
+
     /** Valid token → the delivery it names (or null when the delivery is gone); invalid → false. */
     async checkUnsubscribeToken(token: string) {
       const payload = verifyToken(ctx.secret(), token, 'unsubscribe');
