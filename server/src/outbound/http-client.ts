@@ -52,10 +52,16 @@ type LookupCallback = (
   family?: number
 ) => void;
 
+type Resolve = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void
+) => void;
+
 /** dns.lookup with every answer checked against the policy before the socket connects. */
-function guardedLookup(policy: OutboundPolicy) {
+export function guardedLookup(policy: OutboundPolicy, resolve: Resolve = dns.lookup) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '');
       for (const a of addresses) {
         const problem = connectProblem(policy, hostname, a.address);

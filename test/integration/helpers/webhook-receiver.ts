@@ -10,6 +10,7 @@ import type { AddressInfo } from 'net';
  * the receiver's clock is refused (replay protection).
  */
 export interface ReceivedWebhook {
+  headers: http.IncomingHttpHeaders;
   id: string;
   timestamp: number;
   body: unknown;
@@ -28,8 +29,14 @@ export interface WebhookReceiver {
   secret: string;
   /** The receiver's clock runs this far ahead (replay tests). */
   clockOffsetMs: number;
-  /** Next answers before a 200: e.g. 503, or `{ status: 200, delayMs: 3000 }` for a timeout. */
-  answer(...answers: Array<{ status: number; delayMs?: number; body?: string }>): void;
+  /**
+   * Next answers, before plain 200s, to the requests whose JSON body has this `profile`: e.g. 503,
+   * or `{ status: 200, delayMs: 3000 }` for a timeout.
+   */
+  answerFor(
+    profile: number,
+    ...answers: Array<{ status: number; delayMs?: number; body?: string }>
+  ): void;
   close(): Promise<void>;
 }
 
@@ -63,7 +70,7 @@ export function verifyStandardWebhook(
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  const answers: Array<{ status: number; delayMs?: number; body?: string }> = [];
+  const answers = new Map<number, Array<{ status: number; delayMs?: number; body?: string }>>();
   const receiver: WebhookReceiver = {
     url: '',
     received: [],
@@ -71,7 +78,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     attempts: [],
     secret: '',
     clockOffsetMs: 0,
-    answer: (...next) => answers.push(...next),
+    answerFor: (profile, ...next) =>
+      answers.set(profile, [...(answers.get(profile) ?? []), ...next]),
     close: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -80,7 +88,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       receiver.attempts.push(String(req.headers['webhook-id'] ?? ''));
-      const next = answers.shift();
+      let profile: unknown = null;
+      try {
+        profile = (JSON.parse(raw) as { profile?: unknown }).profile;
+      } catch {
+        // not JSON: answered by the signature check below
+      }
+      const next = answers.get(Number(profile))?.shift();
       const reply = () => {
         if (next && next.status !== 200) {
           res.writeHead(next.status, { 'content-type': 'text/plain' });
@@ -101,6 +115,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
           return res.end(checked.reason);
         }
         receiver.received.push({
+          headers: req.headers,
           id: checked.id,
           timestamp: checked.timestamp,
           body: JSON.parse(raw),
