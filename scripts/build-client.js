@@ -39,6 +39,16 @@ async function build() {
   await esbuild.build({ ...common, format: 'cjs', outfile: path.join(OUT, 'index.js') });
   const bundle = await minifiedBundle();
   fs.writeFileSync(path.join(OUT, 'segments.min.js'), bundle.code);
+  // The service worker sites serve from their root (Web Push): a classic script, no imports.
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'client', 'src', 'service-worker.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: TARGET,
+    outfile: path.join(OUT, 'segments-sw.js'),
+    logLevel: 'warning',
+  });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'client', 'tsconfig.json')], {
     stdio: 'inherit',
   });

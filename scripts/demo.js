@@ -129,6 +129,10 @@ async function main() {
 
   // Strapi boots (and seeds the shop, ~35 s on a fresh database) as soon as the playground's
   // server code is compiled, while its admin panel is still bundling: the two overlap.
+  // The storefront's port is chosen now: the webhook campaign's URL (its "CRM") points at it.
+  const storefrontPort = await portOr(Number(process.env.DEMO_STOREFRONT_PORT || 3000));
+  const webhookSecretFile = path.join(ROOT, '.tmp', 'demo-webhook-secret');
+  fs.mkdirSync(path.dirname(webhookSecretFile), { recursive: true });
   const startStrapi = () => {
     step(`4/5 starting Strapi on port ${port} (SQLite database: ${dbLabel}) while the admin panel builds; the first run seeds the demo shop…`);
     const bootStarted = Date.now();
@@ -145,6 +149,10 @@ async function main() {
         SEGMENTS_SMTP_HOST: '127.0.0.1',
         SEGMENTS_SMTP_PORT: String(mail.smtpPort),
         SEGMENTS_EMAIL_FROM: 'Demo Shop <news@shop.test>',
+        // The demo's webhook receiver runs on this machine: allow it (plain http, loopback).
+        SEGMENTS_OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+        DEMO_WEBHOOK_URL: `http://127.0.0.1:${storefrontPort}/hooks/crm`,
+        DEMO_WEBHOOK_SECRET_FILE: webhookSecretFile,
       },
       // The first boot imports ~120,000 events before Strapi answers.
       timeoutMs: 600_000,
@@ -172,7 +180,7 @@ async function main() {
   step('5/5 starting the storefront page…');
   if (fs.existsSync(storefrontModule)) {
     const { startStorefront } = require(storefrontModule);
-    storefront = await startStorefront({ port: await portOr(Number(process.env.DEMO_STOREFRONT_PORT || 3000)), strapiUrl: server.url });
+    storefront = await startStorefront({ port: storefrontPort, strapiUrl: server.url, webhookSecretFile });
   } else {
     process.stdout.write('[demo] no scripts/storefront-server.js in this checkout: skipping the storefront page\n');
   }

@@ -1,4 +1,5 @@
 import { chooseStorage } from './storage';
+import { pushApi } from './push';
 import { randomId, requestContext, utmOfSearch, utmQuery } from './context';
 import type {
   BrowserGlobals,
@@ -375,6 +376,7 @@ export function createClient(options: ClientOptions): SegmentsClient {
       save();
     },
     anonymousId: () => anonId,
+    ...pushApi(request, fail),
     async close() {
       await flush();
       closed = true;

@@ -185,4 +185,20 @@ export interface SegmentsClient {
   anonymousId(): string | null;
   /** Flushes and stops timers and listeners' effects. */
   close(): Promise<void>;
+  /**
+   * Web Push: asks for permission (call it from a click), registers the service worker and
+   * stores this device's subscription for the visitor.
+   */
+  subscribePush(options?: PushOptions): Promise<PushState>;
+  /** Removes this device's subscription (here and at the push service). False when there was none. */
+  unsubscribePush(options?: PushOptions): Promise<boolean>;
 }
+
+export interface PushOptions {
+  /** Where the site serves the plugin's service worker (`dist/client/segments-sw.js`). Default `/segments-sw.js`. */
+  serviceWorkerUrl?: string;
+  scope?: string;
+}
+
+/** `unsupported`: no service workers or Push API here; `denied`: the visitor said no. */
+export type PushState = 'subscribed' | 'denied' | 'unsupported';

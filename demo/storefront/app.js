@@ -103,5 +103,29 @@
     });
   });
 
+  // Web Push: the permission prompt must come from a click.
+  $('push').addEventListener('click', function () {
+    $('push-state').textContent = 'asking…';
+    client.subscribePush().then(function (state) {
+      $('push-state').textContent = state;
+      $('push-state').dataset.state = state;
+      log('push: ' + state);
+    }).catch(function (error) {
+      $('push-state').textContent = 'failed: ' + error.message;
+      $('push-state').dataset.state = 'failed';
+      log('push error: ' + error.message);
+    });
+  });
+
+  // What the webhook campaign delivered to the shop's CRM (the storefront server receives it).
+  function pollCrm() {
+    fetch('/hooks/log').then(function (res) { return res.json(); }).then(function (rows) {
+      $('crm-count').textContent = String(rows.filter(function (r) { return r.verified; }).length);
+      $('crm-last').textContent = rows.length ? rows[0].at + (rows[0].verified ? ' (signature verified) ' : ' (REFUSED: ' + rows[0].reason + ') ') + rows[0].body : '';
+    }).catch(function () {});
+  }
+  pollCrm();
+  setInterval(pollCrm, 5000);
+
   refresh();
 })();

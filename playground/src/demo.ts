@@ -1,3 +1,4 @@
+import { seedChannelCampaigns } from './demo-channels';
 import path from 'path';
 import { Readable } from 'stream';
 import type { Core } from '@strapi/strapi';
@@ -346,6 +347,8 @@ async function seedCampaigns(strapi: Core.Strapi, report: SeedReport, log: (m: s
     },
     true
   );
+
+  await seedChannelCampaigns(strapi, ensure);
 }
 
 export { appUserId };

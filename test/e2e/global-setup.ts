@@ -47,6 +47,8 @@ export default async function globalSetup(): Promise<void> {
       ADMIN_LOGIN_RATE_MAX: '100',
       SEGMENTS_SMTP_HOST: '127.0.0.1',
       SEGMENTS_SMTP_PORT: String(mail.port),
+      // The push test's local push service listens on 127.0.0.1 (plain http).
+      SEGMENTS_OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
     },
   });
   globalThis.__SEGMENTS_E2E_SERVER__ = server;

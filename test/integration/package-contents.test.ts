@@ -24,6 +24,7 @@ describe('the npm package', () => {
       'dist/client/index.d.ts',
       'dist/client/types.d.ts',
       'dist/client/segments.min.js',
+      'dist/client/segments-sw.js',
       'strapi-server.js',
       'strapi-admin.js',
       'package.json',

@@ -5,6 +5,7 @@ import type {
   ActivityResponse,
   Campaign,
   CampaignInput,
+  CreatedCampaign,
   RenderedPreview,
   RenderDraftRequest,
   DataEnvelope,
@@ -118,8 +119,12 @@ export function useSegmentsApi() {
       getCampaign: async (documentId: string): Promise<Campaign> =>
         (await get<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns/${documentId}`)).data.data,
       /** Writes need plugin::segments.campaigns.manage and pass the campaign write guard. */
-      createCampaign: async (data: Partial<CampaignInput>): Promise<Campaign> =>
-        (await post<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns`, { data })).data.data,
+      createCampaign: async (data: Partial<CampaignInput>): Promise<CreatedCampaign> => {
+        const answer = (
+          await post<DataEnvelope<Campaign> & { meta?: { webhookSecret?: string | null } }>(`/${PLUGIN_ID}/campaigns`, { data })
+        ).data;
+        return { campaign: answer.data, webhookSecret: answer.meta?.webhookSecret ?? null };
+      },
       updateCampaign: async (documentId: string, data: Partial<CampaignInput>): Promise<Campaign> =>
         (await put<DataEnvelope<Campaign>>(`/${PLUGIN_ID}/campaigns/${documentId}`, { data })).data
           .data,

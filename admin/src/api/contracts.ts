@@ -134,6 +134,7 @@ export type { CampaignListMetrics } from '../../../server/src/campaigns/list-met
 import type { CampaignState } from '../../../server/src/campaigns/state';
 import type { CampaignListMetrics } from '../../../server/src/campaigns/list-metrics';
 
+/** One variant as the composer edits it: the e-mail fields, and those of push and webhook. */
 export interface CampaignVariant {
   name: string;
   weight: number;
@@ -141,7 +142,15 @@ export interface CampaignVariant {
   preheader?: string | null;
   html: string;
   text?: string | null;
+  /** Push: the notification's title and text; webhook: `body` is the JSON template. */
+  title?: string;
+  body?: string;
+  icon?: string | null;
+  image?: string | null;
+  url?: string | null;
 }
+
+export type CampaignChannel = 'email' | 'push' | 'webhook';
 
 /** Triggered campaigns (being added server-side): the fields are sent only when set. */
 export interface CampaignTriggerFields {
@@ -156,7 +165,10 @@ export interface CampaignTriggerFields {
 export interface CampaignInput extends CampaignTriggerFields {
   name: string;
   segmentKey: string;
-  variants: CampaignVariant[];
+  channel?: CampaignChannel;
+  push?: { ttlSeconds: number; urgency: 'very-low' | 'low' | 'normal' | 'high' } | null;
+  webhook?: { url: string; timeoutSeconds?: number } | null;
+  variants: Array<Partial<CampaignVariant> & { name: string; weight: number }>;
   holdoutPercent: number;
   scheduleType: 'now' | 'at' | 'recurring' | 'triggered';
   sendAt: string | null;
@@ -178,20 +190,39 @@ export interface Campaign extends CampaignInput {
   createdAt: string;
   updatedAt: string;
   metrics?: CampaignListMetrics;
+  variants: CampaignVariant[];
+  hasWebhookSecret?: boolean;
+}
+
+/** POST /campaigns answers a webhook campaign's signing secret once, here. */
+export interface CreatedCampaign {
+  campaign: Campaign;
+  webhookSecret: string | null;
 }
 
 /** POST /campaigns/render: the composer's unsaved variant, rendered for a profile. */
 export interface RenderDraftRequest {
-  variant: { name: string; subject: string; preheader: string | null; html: string; text: string | null };
+  channel?: CampaignChannel;
+  webhookUrl?: string | null;
+  variant: Record<string, unknown>;
   name: string;
   documentId?: string;
   profileId?: number;
 }
 
 /** POST /campaigns/:documentId/preview, POST /campaigns/render */
-export interface RenderedPreview {
-  subject: string;
-  html: string;
-  text: string;
-  missing: string[];
-}
+export type RenderedPreview =
+  | { channel?: 'email'; subject: string; html: string; text: string; missing: string[] }
+  | {
+      channel: 'push';
+      notification: { title: string; body: string; icon?: string; image?: string; url?: string; actions?: Array<{ action: string; title: string }> };
+      payloadBytes: number;
+      problem: string | null;
+      missing: string[];
+    }
+  | {
+      channel: 'webhook';
+      request: { method: string; url: string | null; headers: Record<string, string>; body: string };
+      signed: boolean;
+      missing: string[];
+    };

@@ -1,7 +1,7 @@
 import { Alert, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
-import { useParams } from 'react-router-dom';
+import { useLocation, useParams } from 'react-router-dom';
 import type { Campaign } from '../api/contracts';
 import { AudienceSection } from '../campaigns/composer/AudienceSection';
 import { CampaignActions } from '../campaigns/composer/CampaignActions';
@@ -21,6 +21,8 @@ const CampaignComposerPage = () => {
   const t = useT();
   const { documentId } = useParams<{ documentId: string }>();
   const composer = useComposer(documentId);
+  // A new webhook campaign's signing secret: shown on this page once, never sent again.
+  const webhookSecret = (useLocation().state as { webhookSecret?: string | null } | null)?.webhookSecret ?? null;
   const { campaign, form, set, errorFor, state, editable, canManage, canSend, segments } =
     composer;
 
@@ -100,6 +102,20 @@ const CampaignComposerPage = () => {
                     : t('campaigns.readOnlyRole', 'Your role may not edit campaigns.')}
                 </Alert>
               )}
+              {webhookSecret && (
+                <Alert
+                  variant="warning"
+                  closeLabel={t('close', 'Close')}
+                  title={t('campaigns.webhook.secretTitle', 'Signing secret: copy it now')}
+                  data-testid="webhook-secret"
+                >
+                  {t(
+                    'campaigns.webhook.secretText',
+                    'Your receiver verifies each request with it (Standard Webhooks). It is shown only this once: {secret}',
+                    { secret: webhookSecret }
+                  )}
+                </Alert>
+              )}
               {composer.generalErrors.map((e) => (
                 <Alert
                   key={e.path + e.message}
@@ -152,6 +168,8 @@ const CampaignComposerPage = () => {
               canPreview={canManage}
               canSend={canSend}
               onFieldErrors={composer.setLiveErrors}
+              channel={form.channel}
+              webhookUrl={form.webhookUrl || null}
             />
           </Grid.Item>
         </Grid.Root>

@@ -1,4 +1,4 @@
-import type { Campaign, CampaignInput, CampaignVariant, FieldError } from '../api/contracts';
+import type { Campaign, CampaignChannel, CampaignInput, CampaignVariant, FieldError } from '../api/contracts';
 
 /*
  * The campaign composer's form model, pure (unit-tested in test/unit/admin/campaign-form.test.ts):
@@ -9,6 +9,11 @@ import type { Campaign, CampaignInput, CampaignVariant, FieldError } from '../ap
 export interface Form {
   name: string;
   segmentKey: string;
+  channel: CampaignChannel;
+  pushTtlHours: number;
+  pushUrgency: 'very-low' | 'low' | 'normal' | 'high';
+  webhookUrl: string;
+  webhookTimeoutSeconds: number;
   variants: CampaignVariant[];
   holdoutPercent: number;
   scheduleType: CampaignInput['scheduleType'];
@@ -55,11 +60,21 @@ export const newVariant = (index: number): CampaignVariant => ({
   preheader: '',
   html: '',
   text: '',
+  title: '',
+  body: '',
+  icon: '',
+  image: '',
+  url: '',
 });
 
 export const emptyForm = (): Form => ({
   name: '',
   segmentKey: '',
+  channel: 'email',
+  pushTtlHours: 24,
+  pushUrgency: 'normal',
+  webhookUrl: '',
+  webhookTimeoutSeconds: 10,
   variants: [newVariant(0)],
   holdoutPercent: 0,
   scheduleType: 'now',
@@ -98,7 +113,20 @@ export function formOf(c: Campaign): Form {
     ...base,
     name: c.name,
     segmentKey: c.segmentKey,
-    variants: c.variants.map((v) => ({ ...v, preheader: v.preheader ?? '', text: v.text ?? '' })),
+    channel: c.channel ?? 'email',
+    pushTtlHours: c.push ? c.push.ttlSeconds / 3600 : base.pushTtlHours,
+    pushUrgency: c.push?.urgency ?? base.pushUrgency,
+    webhookUrl: c.webhook?.url ?? '',
+    webhookTimeoutSeconds: c.webhook?.timeoutSeconds ?? base.webhookTimeoutSeconds,
+    variants: c.variants.map((v) => ({
+      ...newVariant(0),
+      ...v,
+      preheader: v.preheader ?? '',
+      text: v.text ?? '',
+      icon: v.icon ?? '',
+      image: v.image ?? '',
+      url: v.url ?? '',
+    })),
     holdoutPercent: c.holdoutPercent ?? 0,
     scheduleType: c.scheduleType,
     sendAt: toLocalInput(c.sendAt),
@@ -150,14 +178,7 @@ export function inputOf(
   const data: Partial<CampaignInput> = {
     name: f.name,
     segmentKey: f.segmentKey,
-    variants: f.variants.map((v) => ({
-      name: v.name,
-      weight: v.weight,
-      subject: v.subject,
-      html: v.html,
-      preheader: v.preheader || null,
-      text: v.text || null,
-    })),
+    variants: f.variants.map((v) => variantInput(f.channel, v)),
     holdoutPercent: f.holdoutPercent,
     scheduleType: f.scheduleType,
     sendAt: f.scheduleType === 'at' && f.sendAt ? new Date(f.sendAt).toISOString() : null,
@@ -169,6 +190,12 @@ export function inputOf(
     conversionEvent: f.conversionEvent || null,
     conversionWindowHours: f.conversionWindowHours,
   };
+  // The channel is sent when it is not e-mail (or was not before): older servers know only e-mail.
+  if (f.channel !== 'email' || (loaded?.channel ?? 'email') !== 'email') data.channel = f.channel;
+  if (f.channel === 'push') data.push = { ttlSeconds: Math.round(f.pushTtlHours * 3600), urgency: f.pushUrgency };
+  else if (loaded?.push) data.push = null;
+  if (f.channel === 'webhook') data.webhook = { url: f.webhookUrl, timeoutSeconds: f.webhookTimeoutSeconds };
+  else if (loaded?.webhook) data.webhook = null;
   if (f.intelligentTiming || loaded?.intelligentTiming !== undefined) {
     data.intelligentTiming = f.intelligentTiming;
   }
@@ -189,4 +216,28 @@ export function inputOf(
     }
   }
   return errors.length ? { errors } : { data };
+}
+
+/** One variant's request fields for the campaign's channel (the others are not sent). */
+export function variantInput(channel: CampaignChannel, v: CampaignVariant): CampaignInput['variants'][number] {
+  if (channel === 'push') {
+    return {
+      name: v.name,
+      weight: v.weight,
+      title: v.title ?? '',
+      body: v.body ?? '',
+      icon: v.icon || null,
+      image: v.image || null,
+      url: v.url || null,
+    };
+  }
+  if (channel === 'webhook') return { name: v.name, weight: v.weight, body: v.body ?? '' };
+  return {
+    name: v.name,
+    weight: v.weight,
+    subject: v.subject,
+    html: v.html,
+    preheader: v.preheader || null,
+    text: v.text || null,
+  };
 }

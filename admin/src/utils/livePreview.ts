@@ -1,20 +1,20 @@
-import type { CampaignVariant, FieldError, RenderDraftRequest } from '../api/contracts';
+import type { CampaignChannel, CampaignVariant, FieldError, RenderDraftRequest } from '../api/contracts';
+import { variantInput } from './campaignForm';
 
 /** The live preview's request for the composer's current state (unsaved edits included). */
 export function renderDraftRequest(
   variant: CampaignVariant,
   name: string,
   documentId: string | null,
-  profileId: number | null
+  profileId: number | null,
+  channel: CampaignChannel = 'email',
+  webhookUrl: string | null = null
 ): RenderDraftRequest {
+  const { weight: _weight, ...fields } = variantInput(channel, variant);
   return {
-    variant: {
-      name: variant.name,
-      subject: variant.subject,
-      preheader: variant.preheader || null,
-      html: variant.html,
-      text: variant.text || null,
-    },
+    ...(channel !== 'email' ? { channel } : {}),
+    ...(channel === 'webhook' ? { webhookUrl } : {}),
+    variant: fields,
     name,
     ...(documentId ? { documentId } : {}),
     ...(profileId !== null ? { profileId } : {}),
@@ -27,7 +27,7 @@ export function renderDraftRequest(
  */
 export function variantFieldErrors(errors: FieldError[], variantIndex: number): FieldError[] {
   return errors
-    .filter((e) => /^variant\.(subject|preheader|html|text)$/.test(e.path))
+    .filter((e) => /^variant\.(subject|preheader|html|text|title|body|icon|image|url)$/.test(e.path))
     .map((e) => ({ path: `variants.${variantIndex}.${e.path.slice('variant.'.length)}`, message: e.message }));
 }
 

@@ -5,6 +5,7 @@ import type { FieldError } from '../contracts';
 import { CONTENT_FIELDS } from './document-guard';
 import { CAMPAIGN_UID } from '../store/uids';
 import type { CampaignDefinition } from './definition';
+import type { RenderableCampaign } from './service/context';
 import type { CampaignState } from './state';
 import { campaignListMetrics } from './list-metrics';
 import { checkDraftRender } from './draft-render';
@@ -303,7 +304,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           { path: 'profileId', message: 'no such profile' },
         ]);
       }
-      const campaign = { documentId: draft.documentId ?? '', name, variants: [draft.variant] };
+      const base = { documentId: draft.documentId ?? '', name };
+      const campaign: RenderableCampaign =
+        draft.channel === 'push'
+          ? { ...base, channel: 'push', variants: [draft.variant] }
+          : draft.channel === 'webhook'
+            ? { ...base, channel: 'webhook', variants: [draft.variant], webhook: { url: draft.webhookUrl ?? '', secret: null } }
+            : { ...base, channel: 'email', variants: [draft.variant] };
       await rendered(ctx, 'variant', () => service().preview(campaign, 0, draft.profileId));
     },
 

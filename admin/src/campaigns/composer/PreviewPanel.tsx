@@ -13,6 +13,8 @@ import type {
 import { latestOnly, renderDraftRequest, variantFieldErrors } from '../../utils/livePreview';
 import { useT, type T } from '../../utils/useT';
 import { Section, Select, Text } from './fields';
+import { PushNotificationPreview, WebhookRequestPreview } from './ChannelPreview';
+import type { CampaignChannel } from '../../api/contracts';
 
 const profileLabel = (t: T, p: PreviewResult['sample'][number]) => {
   const name = ['email', 'first_name', 'name']
@@ -38,7 +40,11 @@ export const PreviewPanel = ({
   canPreview,
   canSend,
   onFieldErrors,
+  channel = 'email',
+  webhookUrl = null,
 }: {
+  channel?: CampaignChannel;
+  webhookUrl?: string | null;
   documentId: string | null;
   name: string;
   variants: CampaignVariant[];
@@ -84,7 +90,7 @@ export const PreviewPanel = ({
   // The request as a string: the effect runs when what would be rendered changes, not per render.
   const requestKey =
     canPreview && !profileInvalid && current
-      ? JSON.stringify(renderDraftRequest(current, name, documentId, parsedProfile))
+      ? JSON.stringify(renderDraftRequest(current, name, documentId, parsedProfile, channel, webhookUrl))
       : '';
   const latest = useMemo(latestOnly, []);
 
@@ -203,12 +209,34 @@ export const PreviewPanel = ({
                 style={previewError ? { opacity: 0.4 } : undefined}
                 aria-hidden={previewError ? true : undefined}
               >
-                <Typography variant="sigma" textColor="neutral600">
-                  {t('campaigns.preview.subject', 'Subject')}
-                </Typography>
-                <Typography fontWeight="bold" data-testid="preview-subject">
-                  {preview.subject}
-                </Typography>
+                {preview.channel === 'push' ? (
+                  <PushNotificationPreview preview={preview} />
+                ) : preview.channel === 'webhook' ? (
+                  <WebhookRequestPreview preview={preview} />
+                ) : (
+                  <>
+                    <Typography variant="sigma" textColor="neutral600">
+                      {t('campaigns.preview.subject', 'Subject')}
+                    </Typography>
+                    <Typography fontWeight="bold" data-testid="preview-subject">
+                      {preview.subject}
+                    </Typography>
+                    <iframe
+                      title={t('campaigns.preview.frame', 'Rendered e-mail')}
+                      // No scripts, no same-origin access: the body is the editor's HTML.
+                      sandbox=""
+                      srcDoc={preview.html}
+                      data-testid="preview-frame"
+                      style={{
+                        width: '100%',
+                        height: 360,
+                        border: '1px solid #dcdce4',
+                        borderRadius: 4,
+                        background: '#fff',
+                      }}
+                    />
+                  </>
+                )}
                 {preview.missing.length > 0 && (
                   <Typography textColor="warning600" data-testid="preview-missing">
                     {t('campaigns.preview.missing', 'No value for: {names} (rendered empty)', {
@@ -216,26 +244,12 @@ export const PreviewPanel = ({
                     })}
                   </Typography>
                 )}
-                <iframe
-                  title={t('campaigns.preview.frame', 'Rendered e-mail')}
-                  // No scripts, no same-origin access: the body is the editor's HTML.
-                  sandbox=""
-                  srcDoc={preview.html}
-                  data-testid="preview-frame"
-                  style={{
-                    width: '100%',
-                    height: 360,
-                    border: '1px solid #dcdce4',
-                    borderRadius: 4,
-                    background: '#fff',
-                  }}
-                />
               </Flex>
             )}
           </>
         )}
       </Section>
-      {documentId && canSend && (
+      {documentId && canSend && channel === 'email' && (
         <Section title={t('campaigns.test.title', 'Send a test')} testId="send-test">
           <Text
             type="email"

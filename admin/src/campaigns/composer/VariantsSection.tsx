@@ -3,6 +3,7 @@ import { Plus, Trash } from '@strapi/icons';
 import type { CampaignVariant } from '../../api/contracts';
 import { newVariant } from '../../utils/campaignForm';
 import { Num, Section, Text } from './fields';
+import { PushVariantFields } from './PushVariantFields';
 import type { Form } from '../../utils/campaignForm';
 import { useT } from '../../utils/useT';
 import type { ErrorFor, SetField } from './useComposer';
@@ -72,6 +73,22 @@ export const VariantsSection = ({
                 </IconButton>
               )}
             </Flex>
+            {form.channel === 'push' ? (
+              <PushVariantFields variant={v} index={i} setVariant={setVariant} errorFor={errorFor} />
+            ) : form.channel === 'webhook' ? (
+              <Field.Root error={errorFor(`variants.${i}.body`)} required hint={t('campaigns.variant.webhookBodyHint', 'JSON with Liquid; values are escaped for JSON strings, {raw} writes a whole value.', { raw: '{{ traits | json | raw }}' })}>
+                <Field.Label>{t('campaigns.variant.webhookBody', 'JSON body')}</Field.Label>
+                <Textarea
+                  rows={8}
+                  style={{ fontFamily: 'monospace' }}
+                  value={v.body ?? ''}
+                  onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setVariant(i, { body: e.target.value })}
+                />
+                <Field.Hint />
+                <Field.Error />
+              </Field.Root>
+            ) : (
+              <>
             <Text
               label={t('campaigns.variant.subject', 'Subject')}
               required
@@ -115,6 +132,8 @@ export const VariantsSection = ({
               <Field.Hint />
               <Field.Error />
             </Field.Root>
+              </>
+            )}
           </Flex>
         </Box>
       ))}

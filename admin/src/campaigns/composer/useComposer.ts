@@ -21,6 +21,9 @@ export const EDITABLE: CampaignState[] = ['draft', 'scheduled', 'paused'];
 const FIELD_PATHS = [
   'name',
   'segmentKey',
+  'channel',
+  'push',
+  'webhook',
   'variants',
   'holdoutPercent',
   'scheduleType',
@@ -116,12 +119,12 @@ export function useComposer(documentId: string | undefined) {
     setBusy('save');
     setErrors([]);
     try {
-      const saved = documentId
-        ? await api.updateCampaign(documentId, body.data)
-        : await api.createCampaign(body.data);
+      const created = documentId ? null : await api.createCampaign(body.data);
+      const saved = created ? created.campaign : await api.updateCampaign(documentId as string, body.data);
       toggleNotification({ type: 'success', message: t('campaigns.saved', 'Campaign saved') });
-      if (documentId) adopt(saved);
-      else navigate(`../${saved.documentId}`, { relative: 'path' });
+      if (!created) adopt(saved);
+      // A webhook campaign's signing secret comes back once: the new page shows it.
+      else navigate(`../${saved.documentId}`, { relative: 'path', state: { webhookSecret: created.webhookSecret } });
       return saved.documentId;
     } catch (error) {
       setErrors(fieldErrors(error));
