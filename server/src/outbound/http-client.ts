@@ -154,6 +154,19 @@ export function guardedRequest(
   });
 }
 
+/**
+ * One attempt's result for the caller to classify: the answer, or the error that stood in for
+ * one (anything unexpected counts as a network error). Never rejects.
+ */
+export function attempt(
+  policy: OutboundPolicy,
+  request: OutboundRequest
+): Promise<OutboundResponse | OutboundError> {
+  return guardedRequest(policy, request).catch((error: unknown) =>
+    error instanceof OutboundError ? error : new OutboundError('network', String(error))
+  );
+}
+
 /** Milliseconds a `Retry-After` header asks to wait (seconds or an HTTP date), or null. */
 export function retryAfterMs(header: string | string[] | undefined, now: number): number | null {
   const value = Array.isArray(header) ? header[0] : header;

@@ -285,27 +285,29 @@ export function campaignContext(strapi: Core.Strapi) {
       user: Record<string, unknown> | null
     ): RenderedMessage {
       if (campaign.channel === 'push') {
-        const notification = this.renderPushFor(campaign, variantIndex, profile, user, null);
         const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+        const data = renderData(campaign, variant.name, profile, user, null);
+        const notification = renderPush(variant, data, null);
         const sized = pushPayload(notification);
         return {
           channel: 'push',
           notification,
           payloadBytes: Buffer.byteLength(JSON.stringify(notification)),
           problem: sized.ok ? null : sized.error,
-          missing: pushMissing(variant, renderData(campaign, variant.name, profile, user, null)),
+          missing: pushMissing(variant, data),
         };
       }
       if (campaign.channel === 'webhook') {
         const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
-        const body = this.renderWebhookFor(campaign, variantIndex, profile, user, null);
+        const data = renderData(campaign, variant.name, profile, user, null);
+        const body = renderWebhookBody(variant, data);
         const secret = campaign.webhook?.secret ?? null;
         const signed = signWebhook(secret ?? PREVIEW_SECRET, 'msg_preview', body, new Date());
         return {
           channel: 'webhook',
           request: { method: 'POST', url: campaign.webhook?.url ?? null, headers: signed.headers, body },
           signed: secret !== null,
-          missing: webhookMissing(variant, renderData(campaign, variant.name, profile, user, null)),
+          missing: webhookMissing(variant, data),
         };
       }
       return { channel: 'email', ...this.renderFor(campaign, variantIndex, profile, user, null) };

@@ -10,7 +10,7 @@ import {
   subscriptionsOf,
   type PushSubscriptionRow,
 } from '../../push/repository';
-import { guardedRequest, OutboundError } from '../../outbound/http-client';
+import { attempt } from '../../outbound/http-client';
 import { limiter } from '../../utils/limit';
 import type { VapidDetails } from '../../push/vapid';
 import type { CampaignContext } from './context';
@@ -40,7 +40,7 @@ export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSe
       options
     );
     return run(() =>
-      guardedRequest(
+      attempt(
         { allowedHosts: cfg.outbound.allowedHosts },
         {
           url: details.endpoint,
@@ -48,8 +48,6 @@ export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSe
           body: details.body as Buffer,
           timeoutMs: cfg.outbound.timeoutSeconds * 1000,
         }
-      ).catch((error: unknown) =>
-        error instanceof OutboundError ? error : new OutboundError('network', String(error))
       )
     );
   };

@@ -1,7 +1,7 @@
 import type { ChannelSender } from '../channels/sender';
 import { classifyHttp } from '../channels/http-outcome';
 import { signWebhook } from '../channels/webhook-content';
-import { guardedRequest, OutboundError } from '../../outbound/http-client';
+import { attempt } from '../../outbound/http-client';
 import { limiter } from '../../utils/limit';
 import type { CampaignContext } from './context';
 
@@ -37,7 +37,7 @@ export function webhookSender(ctx: CampaignContext): ChannelSender {
       const messageId = `msg_${d.id}`;
       const signed = signWebhook(secret, messageId, body, new Date());
       const result = await run(() =>
-        guardedRequest(
+        attempt(
           { allowedHosts: cfg.outbound.allowedHosts },
           {
             url,
@@ -45,8 +45,6 @@ export function webhookSender(ctx: CampaignContext): ChannelSender {
             body,
             timeoutMs: Math.min(timeoutSeconds, cfg.outbound.timeoutSeconds) * 1000,
           }
-        ).catch((error: unknown) =>
-          error instanceof OutboundError ? error : new OutboundError('network', String(error))
         )
       );
       const outcome = classifyHttp(result, d.attempts, now, policy);
