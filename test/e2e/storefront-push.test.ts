@@ -12,8 +12,10 @@ import { startPushService, type PushServiceSink } from '../integration/helpers/p
  * a click reports `clicked` — both land on the visitor's profile in Strapi.
  *
  * `pushManager.subscribe()` itself needs the browser vendor's push service (Chrome: FCM), which
- * this machine cannot reach, so the device stored for the visitor is one the test's push service
- * made, posted to the same route the client posts to.
+ * this machine cannot reach, so that one browser call is answered in the page by the device the
+ * test's push service made (keys it can decrypt with). Everything around it is the real client:
+ * the permission check, the worker registration, fetching the plugin's VAPID key, and posting the
+ * subscription to the plugin's route.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startStorefront } = require('../../scripts/storefront-server.js') as {
@@ -121,6 +123,25 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['notifications'], { origin: storefront.url });
   page = await context.newPage();
+  // The one browser call that needs FCM: answered with the test device, recording the key asked for.
+  await page.addInitScript((subscription) => {
+    const w = globalThis as unknown as { __askedKeys: string[] };
+    w.__askedKeys = [];
+    let current: unknown = null;
+    const proto = (globalThis as unknown as { PushManager: { prototype: Record<string, unknown> } })
+      .PushManager.prototype;
+    proto.getSubscription = async () => current;
+    proto.subscribe = async (options: { applicationServerKey: Uint8Array }) => {
+      const bytes = String.fromCharCode(...new Uint8Array(options.applicationServerKey));
+      w.__askedKeys.push(btoa(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+      current = {
+        endpoint: subscription.endpoint,
+        toJSON: () => subscription,
+        unsubscribe: async () => ((current = null), true),
+      };
+      return current;
+    };
+  }, push.device('browser').subscription);
   page.on('pageerror', (error) =>
     process.stdout.write(`[storefront page error] ${error.message}\n`)
   );
@@ -134,9 +155,16 @@ afterAll(async () => {
   await push?.close();
 });
 
-it('registers the plugin service worker from the page button (a user gesture)', async () => {
+it('subscribes from the page button (a user gesture): worker registered, plugin key used, device stored', async () => {
   await page.locator('#push').click();
   await page.locator('#push-state[data-state]').waitFor({ timeout: 20_000 });
+  expect(await page.locator('#push-state').getAttribute('data-state')).toBe('subscribed');
+  const key = (
+    (await (await asVisitor('/push/key', 'GET')).json()) as { data: { publicKey: string } }
+  ).data.publicKey;
+  expect(
+    await page.evaluate(() => (globalThis as unknown as { __askedKeys: string[] }).__askedKeys)
+  ).toEqual([key]);
   const active = await page.evaluate(async () => {
     const registration = await (navigator as unknown as SwNavigator).serviceWorker.ready;
     return { script: registration.active?.scriptURL ?? null, scope: registration.scope };
@@ -148,10 +176,8 @@ it('registers the plugin service worker from the page button (a user gesture)', 
 });
 
 it('shows a real push message in the service worker and reports displayed, then clicked', async () => {
-  expect(
-    (await asVisitor('/push/subscriptions', 'POST', push.device('browser').subscription)).status
-  ).toBe(201);
-  // Entering the segment starts the triggered push campaign within seconds.
+  // The page subscribed its device (above); entering the segment starts the triggered push
+  // campaign within seconds.
   expect(
     (await asVisitor('/identify', 'POST', { traits: { pushGroup: run, first_name: 'Pia' } })).status
   ).toBe(200);

@@ -38,3 +38,34 @@ export function vapidSubject(configured: string | undefined, emailFrom: string):
   const address = /<([^>]+)>/.exec(emailFrom)?.[1] ?? emailFrom.trim();
   return `mailto:${address}`;
 }
+
+/** A VAPID JWT lives 12 hours (web-push's default); it is reused until an hour before then. */
+const JWT_LIFETIME_S = 12 * 3600;
+const JWT_RENEW_S = 3600;
+const jwtCache = new Map<string, { authorization: string; exp: number }>();
+
+/**
+ * The `Authorization: vapid t=…, k=…` header for a push endpoint. Signing an ES256 JWT per
+ * message is the costliest step of a send; RFC 8292 §2 lets one JWT serve every message to the
+ * same push service (audience) until it expires, so it is cached per key and audience.
+ */
+export function vapidAuthorization(vapid: VapidDetails, endpoint: string, now: number): string {
+  const audience = new URL(endpoint).origin;
+  const key = `${vapid.publicKey}|${audience}`;
+  const nowS = Math.floor(now / 1000);
+  const cached = jwtCache.get(key);
+  if (cached && cached.exp - nowS > JWT_RENEW_S) return cached.authorization;
+  const exp = nowS + JWT_LIFETIME_S;
+  const { Authorization } = webpush.getVapidHeaders(
+    audience,
+    vapid.subject,
+    vapid.publicKey,
+    vapid.privateKey,
+    'aes128gcm',
+    exp
+  ) as { Authorization: string };
+  // Push services are few (FCM, Mozilla, Apple, WNS); the bound only guards a flood of origins.
+  if (jwtCache.size >= 100) jwtCache.clear();
+  jwtCache.set(key, { authorization: Authorization, exp });
+  return Authorization;
+}

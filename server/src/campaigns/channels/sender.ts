@@ -29,4 +29,9 @@ export interface ChannelSender {
     user: Record<string, unknown> | null,
     context: { now: number; policy: RetryPolicy }
   ): Promise<Acknowledgement>;
+  /**
+   * Writes what the batch's sends recorded (push: devices served, devices gone) in one go,
+   * before the batch is acknowledged: a retry is claimed only after that, so it sees them.
+   */
+  finish(): Promise<void>;
 }

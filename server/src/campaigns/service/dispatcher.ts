@@ -171,6 +171,7 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
         sends.push(sender.send(d, campaign, profile, user, { now, policy }));
       }
       acks.push(...(await Promise.all(sends)));
+      for (const sender of senders.values()) await sender.finish();
       return acks;
     },
   };

@@ -10,6 +10,8 @@ export function emailSender(ctx: CampaignContext, mailer: Transporter): ChannelS
   return {
     async prepare() {},
 
+    async finish() {},
+
     skipReason(_d, profile) {
       if (!profile.email) return 'no e-mail address';
       if (profile.unsubscribedAt !== null) return 'unsubscribed';

@@ -12,7 +12,7 @@ import {
 } from '../../push/repository';
 import { attempt } from '../../outbound/http-client';
 import { limiter } from '../../utils/limit';
-import type { VapidDetails } from '../../push/vapid';
+import { vapidAuthorization, type VapidDetails } from '../../push/vapid';
 import type { CampaignContext } from './context';
 
 /** Push services answer 404 / 410 for a subscription that no longer exists (RFC 8030 §7.3). */
@@ -20,14 +20,18 @@ const GONE = [404, 410];
 
 /**
  * Web Push: one message per device of the recipient. web-push builds each request (aes128gcm
- * encryption, VAPID JWT); the guarded client sends it. A device that got the message is recorded
- * at once, so a retry of the delivery (another device answered 429) skips it.
+ * encryption), with a VAPID JWT reused per push service until near its expiry; the guarded client
+ * sends it. The devices that got the message are recorded before the batch is acknowledged, so a
+ * retry of the delivery (another device answered 429) skips them.
  */
 export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSender {
   const cfg = ctx.config();
   const run = limiter(cfg.outbound.concurrency);
   let devices = new Map<number, PushSubscriptionRow[]>();
   let done = new Set<string>();
+  let served: Array<{ deliveryId: number; subscriptionId: number; status: number; at: number }> =
+    [];
+  let gone: number[] = [];
 
   const sendOne = async (
     sub: PushSubscriptionRow,
@@ -37,7 +41,10 @@ export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSe
     const details = webpush.generateRequestDetails(
       { endpoint: sub.endpoint, keys: sub.keys },
       payload,
-      options
+      {
+        ...options,
+        headers: { Authorization: vapidAuthorization(vapid, sub.endpoint, Date.now()) },
+      }
     );
     return run(() =>
       attempt(
@@ -60,6 +67,14 @@ export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSe
         db,
         claimed.map((d) => d.id)
       );
+    },
+
+    async finish() {
+      const [sends, removed] = [served, gone];
+      served = [];
+      gone = [];
+      await recordPushSends(ctx.knex(), sends);
+      await removeSubscriptionsById(ctx.knex(), removed);
     },
 
     skipReason(d, profile) {
@@ -87,7 +102,6 @@ export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSe
         };
       }
       const options: webpush.RequestOptions = {
-        vapidDetails: vapid,
         TTL: campaign.push.ttlSeconds,
         urgency: campaign.push.urgency,
         // Same topic on a retry: a push service replaces an undelivered copy instead of adding one.
@@ -106,19 +120,15 @@ export function pushSender(ctx: CampaignContext, vapid: VapidDetails): ChannelSe
         }))
       );
       const delivered = outcomes.filter((o) => o.outcome.kind === 'delivered');
-      await recordPushSends(
-        ctx.knex(),
-        delivered.map((o) => ({
+      served.push(
+        ...delivered.map((o) => ({
           deliveryId: d.id,
           subscriptionId: o.sub.id,
           status: (o.outcome as { status: number }).status,
           at: Date.now(),
         }))
       );
-      await removeSubscriptionsById(
-        ctx.knex(),
-        outcomes.filter((o) => o.outcome.kind === 'gone').map((o) => o.sub.id)
-      );
+      gone.push(...outcomes.filter((o) => o.outcome.kind === 'gone').map((o) => o.sub.id));
       const retries = outcomes
         .map((o) => o.outcome)
         .filter((o): o is Extract<HttpOutcome, { kind: 'retry' }> => o.kind === 'retry');

@@ -16,6 +16,8 @@ export function webhookSender(ctx: CampaignContext): ChannelSender {
   return {
     async prepare() {},
 
+    async finish() {},
+
     skipReason: () => null,
 
     async send(d, campaign, profile, user, { now, policy }) {
