@@ -29,6 +29,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   }
   getService(strapi, 'memberships').start();
   if (config.retention.scheduledPurge) getService(strapi, 'retention').startSchedule();
+  // The VAPID pair exists from the first boot on: storefronts can subscribe before any push campaign.
+  await getService(strapi, 'push').vapidKeys();
   getService(strapi, 'campaigns').start();
   getService(strapi, 'analytics').start();
 };

@@ -3,22 +3,33 @@ import path from 'path';
 import { startSmtpSink, type SmtpSink } from '../integration/helpers/smtp-sink';
 import { isPostgres, useStrapi } from '../integration/helpers/strapi';
 import { TABLES } from '../../server/src/store/tables';
+import { endpointHash } from '../../server/src/push/repository';
+import { startPushService, type PushServiceSink } from '../integration/helpers/push-service';
+import { startWebhookReceiver, type WebhookReceiver } from '../integration/helpers/webhook-receiver';
 
 /**
  * Three Strapi processes on one Postgres and one SMTP sink send a campaign to 5,000 recipients:
  * each gets exactly one message. Then again while one process is SIGKILLed mid-send: nobody is
  * lost, and duplicates stay within the documented bound (the killed process's claimed batch).
+ * Then a push and a webhook campaign at once, to a local push service (VAPID checked, payload
+ * decrypted) and a verifying webhook receiver, while another process is SIGKILLed: the same bound.
  */
 const RECIPIENTS = 5_000;
+const CHANNEL_RECIPIENTS = 2_000;
 const BATCH = 50;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 describe('campaign delivery across three Strapi processes', () => {
-  const env: Record<string, string> = { SEGMENTS_SCHEDULER_ENABLED: 'false' };
+  // The local push service and webhook receiver listen on loopback.
+  const env: Record<string, string> = { SEGMENTS_SCHEDULER_ENABLED: 'false', SEGMENTS_OUTBOUND_ALLOWED_HOSTS: '127.0.0.1' };
   let sink: SmtpSink;
+  let push: PushServiceSink;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
     if (!isPostgres()) throw new Error('the cluster test needs Postgres: npm run test:cluster');
     sink = await startSmtpSink();
+    push = await startPushService();
+    receiver = await startWebhookReceiver();
     env.SEGMENTS_SMTP_PORT = String(sink.port);
   });
   const app = useStrapi('campaign_cluster', env);
@@ -26,6 +37,8 @@ describe('campaign delivery across three Strapi processes', () => {
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await sink?.close();
+    await push?.close();
+    await receiver?.close();
   });
 
   function worker() {
@@ -41,6 +54,8 @@ describe('campaign delivery across three Strapi processes', () => {
         SEGMENTS_CLAIM_TTL_SECONDS: '30',
         SEGMENTS_EMAIL_RATE: '2000',
         SEGMENTS_SMTP_PORT: String(sink.port),
+        // The local push service and webhook receiver listen on loopback.
+        SEGMENTS_OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -81,11 +96,16 @@ describe('campaign delivery across three Strapi processes', () => {
     return counts;
   };
 
-  const startCampaign = async (name: string): Promise<string> => {
+  const startCampaign = async (name: string, fields?: Record<string, unknown>): Promise<string> => {
     const docs = app().strapi.documents('plugin::segments.campaign');
     const created = await docs.create({
-      data: { name, segmentKey: 'everyone', variants: [{ name: 'A', subject: `${name} for {{ profile.id }}`, html: '<p>Hi</p>' }] } as never,
+      data: { name, segmentKey: 'everyone', variants: [{ name: 'A', subject: `${name} for {{ profile.id }}`, html: '<p>Hi</p>' }], ...fields } as never,
     });
+    if (fields?.channel === 'webhook') {
+      // Shown once to the editor; the receiver is handed it as a shop would paste it.
+      const row = await app().strapi.db.query('plugin::segments.campaign').findOne({ where: { documentId: created.documentId } });
+      receiver.secret = (row as { webhookSecret: string }).webhookSecret;
+    }
     await docs.update({ documentId: created.documentId, data: { state: 'scheduled' } as never });
     return created.documentId;
   };
@@ -102,10 +122,19 @@ describe('campaign delivery across three Strapi processes', () => {
       created_at: T0,
       updated_at: T0,
     }));
+    // The push and webhook audience: its own profiles, one push device each.
+    for (let i = 0; i < CHANNEL_RECIPIENTS; i++) {
+      rows.push({ ...rows[0], id: RECIPIENTS + i + 1, anonymous_id: `ch-${i + 1}`, email: `ch${i + 1}@cluster.test`, traits: JSON.stringify({ group: 'channels' }) });
+    }
     for (let i = 0; i < rows.length; i += 500) await app().knex(TABLES.profiles).insert(rows.slice(i, i + 500));
-    await app()
-      .strapi.documents('plugin::segments.segment')
-      .create({ data: { name: 'Everyone', key: 'everyone', rule: { group: 'everyone' } } as never });
+    const devices = Array.from({ length: CHANNEL_RECIPIENTS }, (_, i) => {
+      const { endpoint, keys } = push.device(String(RECIPIENTS + i + 1)).subscription;
+      return { profile_id: RECIPIENTS + i + 1, endpoint, endpoint_hash: endpointHash(endpoint), p256dh: keys.p256dh, auth: keys.auth, created_at: T0, updated_at: T0 };
+    });
+    for (let i = 0; i < devices.length; i += 500) await app().knex(TABLES.pushSubscriptions).insert(devices.slice(i, i + 500));
+    const segments = app().strapi.documents('plugin::segments.segment');
+    await segments.create({ data: { name: 'Everyone', key: 'everyone', rule: { group: 'everyone' } } as never });
+    await segments.create({ data: { name: 'Channels', key: 'channels', rule: { group: 'channels' } } as never });
     workers = [worker(), worker(), worker()];
     await Promise.all(workers.map((w) => w.ready));
   });
@@ -136,5 +165,57 @@ describe('campaign delivery across three Strapi processes', () => {
     const duplicates = [...counts.values()].reduce((sum, n) => sum + (n - 1), 0);
     process.stdout.write(`[cluster] duplicates after SIGKILL: ${duplicates} (bound ${BATCH})\n`);
     expect(duplicates).toBeLessThanOrEqual(BATCH);
+  });
+
+  it('push and webhook campaigns lose nobody when another process is SIGKILLed; duplicates stay within one claimed batch', async () => {
+    // Back to three instances: the previous test killed one.
+    const replacement = worker();
+    workers.push(replacement);
+    await replacement.ready;
+    const pushId = await startCampaign('Push', {
+      segmentKey: 'channels',
+      channel: 'push',
+      variants: [{ name: 'A', title: 'Push for {{ profile.id }}', body: 'Your cart is waiting' }],
+    });
+    const hookId = await startCampaign('Hook', {
+      segmentKey: 'channels',
+      channel: 'webhook',
+      webhook: { url: receiver.url, timeoutSeconds: 10 },
+      variants: [{ name: 'A', body: '{"profile": {{ profile.id }}, "campaign": "{{ campaign.name }}"}' }],
+    });
+    await waitUntil(
+      'both under way',
+      async () => (await countWhere(pushId, 'sent')) >= 300 && (await countWhere(hookId, 'sent')) >= 300,
+      600_000
+    );
+    workers[1].child.kill('SIGKILL');
+    await waitUntil(
+      'all sent',
+      async () => (await countWhere(pushId, 'sent')) === CHANNEL_RECIPIENTS && (await countWhere(hookId, 'sent')) === CHANNEL_RECIPIENTS,
+      600_000
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    expect(push.rejected).toEqual([]); // every request carried a valid VAPID JWT and decrypted
+    const pushes = new Map<string, number>();
+    for (const m of push.received) {
+      expect(m.notification.title).toBe(`Push for ${m.device}`);
+      pushes.set(m.device, (pushes.get(m.device) ?? 0) + 1);
+    }
+    expect(receiver.refused).toEqual([]); // every signature verified, every timestamp in time
+    const hooks = new Map<number, number>();
+    const ids = new Map<string, number>();
+    for (const r of receiver.received) {
+      const profile = (r.body as { profile: number }).profile;
+      hooks.set(profile, (hooks.get(profile) ?? 0) + 1);
+      ids.set(r.id, (ids.get(r.id) ?? 0) + 1);
+    }
+    expect(pushes.size).toBe(CHANNEL_RECIPIENTS); // nobody lost
+    expect(hooks.size).toBe(CHANNEL_RECIPIENTS);
+    // A repeat carries the same webhook-id, so a receiver can drop it.
+    expect(ids.size).toBe(CHANNEL_RECIPIENTS);
+    const extra = (counts: Map<unknown, number>) => [...counts.values()].reduce((sum, n) => sum + (n - 1), 0);
+    process.stdout.write(`[cluster] duplicates after SIGKILL: push ${extra(pushes)}, webhook ${extra(hooks)} (bound ${BATCH} together)\n`);
+    expect(extra(pushes) + extra(hooks)).toBeLessThanOrEqual(BATCH);
   });
 });

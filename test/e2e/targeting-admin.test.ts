@@ -217,6 +217,10 @@ test('the Settings page shows the configuration, the scheduler and runs the SMTP
   await expectVisible(page.getByTestId('config-section').getByText('scheduler.leaseTtlSeconds'), 'a configuration row');
   await expectVisible(page.getByTestId('scheduler-section'), 'the scheduler section');
   await expectVisible(page.getByTestId('queue-depth'), 'the queue depth');
+  // Push and webhooks: the VAPID key storefronts subscribe with, and the outbound allow-list.
+  const { data: served } = (await (await fetch(`${server.url}/api/segments/push/key`)).json()) as { data: { publicKey: string } };
+  await expectTextMatching(page.getByTestId('vapid-public-key'), new RegExp(`^${served.publicKey}$`), 'the VAPID public key');
+  await expectTextMatching(page.getByTestId('allowed-hosts'), /127\.0\.0\.1/, 'the allowed outbound hosts');
   await page.getByRole('button', { name: 'Check SMTP connection' }).click();
   // The e2e playground sends to the run's SMTP sink: the check connects to it.
   await expectTextMatching(page.getByTestId('smtp-result'), /^Connected to 127\.0\.0\.1:\d+/, 'the SMTP check');

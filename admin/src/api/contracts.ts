@@ -114,6 +114,15 @@ export interface SchedulerJob {
 export interface SettingsResponse {
   config: Record<string, unknown>;
   derived: { trackingSecret: string; emailTransport: string };
+  channels: {
+    push: {
+      publicKey: string;
+      keySource: 'config' | 'generated';
+      subject: string;
+      devices: { subscriptions: number; profiles: number };
+    };
+    outbound: { allowedHosts: string[]; timeoutSeconds: number; concurrency: number };
+  };
   scheduler: {
     thisInstance: { owner: string; schedulerEnabled: boolean };
     jobs: SchedulerJob[];

@@ -6,6 +6,7 @@ import type { SettingsResponse, SmtpCheckResult } from '../api/contracts';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
 import { PluginPage } from '../components/PluginPage';
+import { ChannelsSection } from '../components/settings/ChannelsSection';
 
 /** `{ a: { b: 1 } }` → [['a.b', '1']]: one row per leaf, easier to scan than nested JSON. */
 function flatten(value: unknown, prefix = ''): Array<[string, string]> {
@@ -57,7 +58,7 @@ const SettingsContent = () => {
         <Layouts.Header
           navigationAction={<BackButton disabled={false} fallback="/plugins/segments" />}
           title={t('settings.title', 'Segments settings')}
-          subtitle={t('settings.subtitle', 'The configuration this instance runs with (secrets masked), e-mail and the scheduler.')}
+          subtitle={t('settings.subtitle', 'The configuration this instance runs with (secrets masked), e-mail, push and webhooks, and the scheduler.')}
           primaryAction={
             <Button variant="secondary" onClick={load}>
               {t('settings.refresh', 'Refresh')}
@@ -97,6 +98,7 @@ const SettingsContent = () => {
                 </Flex>
               ) : null}
             </Box>
+            {data?.channels && <ChannelsSection channels={data.channels} />}
             {scheduler && (
               <Box background="neutral0" padding={6} hasRadius shadow="tableShadow" data-testid="scheduler-section">
                 <Typography variant="delta" tag="h2">

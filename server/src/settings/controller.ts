@@ -6,7 +6,9 @@ import { getService } from '../shell/get-service';
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async get(ctx: Context) {
     const settings = getService(strapi, 'settings');
-    ctx.body = { data: { ...settings.effective(), scheduler: await settings.scheduler() } };
+    ctx.body = {
+      data: { ...settings.effective(), channels: await settings.channels(), scheduler: await settings.scheduler() },
+    };
   },
 
   /** 200 either way: a failed connection is the answer to the question, not a request error. */

@@ -28,6 +28,30 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * What the channels beyond e-mail run with: the VAPID public key storefronts subscribe with
+     * (and where it comes from), the devices subscribed, and the outbound policy that push and
+     * webhook requests obey.
+     */
+    async channels() {
+      const current = config();
+      const push = getService(strapi, 'push');
+      const details = await push.vapidDetails();
+      return {
+        push: {
+          publicKey: details.publicKey,
+          keySource: current.push.vapid ? ('config' as const) : ('generated' as const),
+          subject: details.subject,
+          devices: await push.stats(),
+        },
+        outbound: {
+          allowedHosts: current.outbound.allowedHosts,
+          timeoutSeconds: current.outbound.timeoutSeconds,
+          concurrency: current.outbound.concurrency,
+        },
+      };
+    },
+
+    /**
      * Opens one SMTP connection with the configured transport options (not the sending pool, so
      * a check never takes a pooled connection) and runs nodemailer's `verify()`: connect, TLS,
      * EHLO and authentication.

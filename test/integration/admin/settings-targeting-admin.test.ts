@@ -28,7 +28,9 @@ async function closedPort(): Promise<number> {
  * Placements page (what each segment gets, experiment variants) — with their RBAC.
  */
 describe('admin: settings, targeting estimate, placements', () => {
-  const { app, sink } = useStrapiWithSmtpSink('settings-admin');
+  const { app, sink } = useStrapiWithSmtpSink('settings-admin', {
+    SEGMENTS_OUTBOUND_ALLOWED_HOSTS: 'hooks.internal.test,10.20.0.0/16',
+  });
   const server = () => app().server;
   let superToken: string;
   let readerToken: string;
@@ -102,6 +104,46 @@ describe('admin: settings, targeting estimate, placements', () => {
       }
       const after = await request(server()).get('/segments/settings').set(as(token)).expect(200);
       expect(after.body.data.derived.trackingSecret).toBe('derived from the app keys');
+    });
+
+    it('shows the VAPID public key storefronts subscribe with, the devices and the outbound policy', async () => {
+      const { strapi, knex } = app();
+      const token = await adminToken(app(), { actions: [SETTINGS_READ] });
+      // Generated at boot (no segments.push.vapid in the playground) and the one the content API serves.
+      const served = await request(server()).get('/api/segments/push/key').expect(200);
+      const stored = (await strapi.store({ type: 'plugin', name: 'segments' }).get({ key: 'push-vapid-keys' })) as {
+        publicKey: string;
+        privateKey: string;
+      };
+      expect(stored.publicKey).toBe(served.body.data.publicKey);
+      const now = Date.now();
+      await knex(TABLES.pushSubscriptions).insert(
+        [1, 1, 2].map((profile, i) => ({
+          profile_id: profile,
+          endpoint: `https://push.example/${i}`,
+          endpoint_hash: `h${i}`.padEnd(64, '0'),
+          p256dh: 'p',
+          auth: 'a',
+          created_at: now,
+          updated_at: now,
+        }))
+      );
+      try {
+        const res = await request(server()).get('/segments/settings').set(as(token)).expect(200);
+        expect(res.body.data.channels).toEqual({
+          push: {
+            publicKey: stored.publicKey,
+            keySource: 'generated',
+            subject: expect.stringMatching(/^mailto:/),
+            devices: { subscriptions: 3, profiles: 2 },
+          },
+          outbound: { allowedHosts: ['hooks.internal.test', '10.20.0.0/16'], timeoutSeconds: 10, concurrency: 20 },
+        });
+        // The private half never leaves the server.
+        expect(JSON.stringify(res.body)).not.toContain(stored.privateKey);
+      } finally {
+        await knex(TABLES.pushSubscriptions).whereLike('endpoint', 'https://push.example/%').delete();
+      }
     });
 
     it('shows which instance holds each lease, the last tick and the outbox queue depth', async () => {
