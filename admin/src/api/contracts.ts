@@ -157,6 +157,15 @@ export interface CampaignVariant {
   icon?: string | null;
   image?: string | null;
   url?: string | null;
+  /** Push: up to two buttons on the notification (the browser shows them where it can). */
+  actions?: PushAction[];
+}
+
+export interface PushAction {
+  /** 1–32 letters, digits, _ or -: reported with the click. */
+  action: string;
+  title: string;
+  url?: string | null;
 }
 
 export type CampaignChannel = 'email' | 'push' | 'webhook';

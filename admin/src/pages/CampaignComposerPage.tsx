@@ -1,7 +1,8 @@
 import { Alert, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { BackButton, Layouts, Page } from '@strapi/strapi/admin';
-import { useLocation, useParams } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Campaign } from '../api/contracts';
 import { AudienceSection } from '../campaigns/composer/AudienceSection';
 import { CampaignActions } from '../campaigns/composer/CampaignActions';
@@ -21,8 +22,19 @@ const CampaignComposerPage = () => {
   const t = useT();
   const { documentId } = useParams<{ documentId: string }>();
   const composer = useComposer(documentId);
-  // A new webhook campaign's signing secret: shown on this page once, never sent again.
-  const webhookSecret = (useLocation().state as { webhookSecret?: string | null } | null)?.webhookSecret ?? null;
+  // A new webhook campaign's signing secret: shown on this page once, never sent again. It is
+  // taken out of the history entry at once, or a reload (which keeps history state) would show
+  // it again.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [shownSecret, setShownSecret] = useState<{ documentId: string; secret: string } | null>(null);
+  useEffect(() => {
+    const secret = (location.state as { webhookSecret?: string | null } | null)?.webhookSecret;
+    if (!secret || !documentId) return;
+    setShownSecret({ documentId, secret });
+    navigate(location.pathname, { replace: true, state: null });
+  }, [location.state, location.pathname, navigate, documentId]);
+  const webhookSecret = shownSecret && shownSecret.documentId === documentId ? shownSecret.secret : null;
   const { campaign, form, set, errorFor, state, editable, canManage, canSend, segments } =
     composer;
 

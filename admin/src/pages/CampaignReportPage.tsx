@@ -7,6 +7,13 @@ import { useAnalyticsApi, type CampaignReport } from '../api/analytics';
 import { PERMISSIONS } from '../permissions';
 import { useT } from '../utils/useT';
 import { PluginPage } from '../components/PluginPage';
+import {
+  engagementRate,
+  funnelStagesFor,
+  stageRename,
+  stagesFor,
+  type Stage,
+} from '../campaigns/report/channelStages';
 
 const percent = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
@@ -15,16 +22,6 @@ const interval = (ci: [number, number] | undefined) =>
   ci ? `${signed(ci[0])} … ${signed(ci[1])}` : '—';
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-const STAGES = [
-  'queued',
-  'sent',
-  'failed',
-  'skipped',
-  'opened',
-  'clicked',
-  'converted',
-  'unsubscribed',
-] as const;
 const VERDICT_COLOURS: Record<string, { background: string; border: string }> = {
   winner: { background: 'success100', border: 'success200' },
   loser: { background: 'danger100', border: 'danger200' },
@@ -60,7 +57,10 @@ const ReportContent = () => {
   }, [api, documentId]);
 
   if (!report && !error) return <Page.Loading />;
-  const stageLabel: Record<(typeof STAGES)[number], string> = {
+  const channel = report?.campaign.channel;
+  const stages = stagesFor(channel);
+  const rateHeader = engagementRate(channel);
+  const baseLabel: Record<Stage, string> = {
     queued: t('report.queued', 'Queued'),
     sent: t('report.sent', 'Sent'),
     failed: t('report.failed', 'Failed'),
@@ -69,6 +69,12 @@ const ReportContent = () => {
     clicked: t('report.clicked', 'Clicked'),
     converted: t('report.converted', 'Converted'),
     unsubscribed: t('report.unsubscribed', 'Unsubscribed'),
+  };
+  const stageLabel = (stage: Stage) => {
+    const renamed = stageRename(stage, channel);
+    if (renamed === 'displayed') return t('report.displayed', 'Displayed');
+    if (renamed === 'delivered') return t('report.delivered', 'Delivered');
+    return baseLabel[stage];
   };
   const colours = VERDICT_COLOURS[report?.verdict.kind ?? ''] ?? {
     background: 'neutral100',
@@ -128,12 +134,12 @@ const ReportContent = () => {
                   {report.funnel.map((f) => (
                     <Box key={f.name}>
                       <Typography fontWeight="bold">{f.name}</Typography>
-                      {(['queued', 'sent', 'opened', 'clicked', 'converted'] as const)
+                      {funnelStagesFor(channel)
                         .filter((s) => f.variant !== null || s === 'queued' || s === 'converted')
                         .map((s) => (
                           <Flex key={s} gap={2} alignItems="center">
                             <Box width="110px">
-                              <Typography variant="pi">{stageLabel[s]}</Typography>
+                              <Typography variant="pi">{stageLabel(s)}</Typography>
                             </Box>
                             <div
                               aria-hidden
@@ -154,17 +160,23 @@ const ReportContent = () => {
               </Box>
 
               <Table
-                colCount={STAGES.length + 3}
+                colCount={stages.length + (rateHeader ? 3 : 2)}
                 rowCount={report.funnel.length + 1}
                 aria-label={t('report.funnelTable', 'Funnel numbers')}
               >
                 <Thead>
                   <Tr>
                     <Header>{t('report.variant', 'Variant')}</Header>
-                    {STAGES.map((s) => (
-                      <Header key={s}>{stageLabel[s]}</Header>
+                    {stages.map((s) => (
+                      <Header key={s}>{stageLabel(s)}</Header>
                     ))}
-                    <Header>{t('report.openRate', 'Open rate')}</Header>
+                    {rateHeader && (
+                      <Header>
+                        {rateHeader === 'display'
+                          ? t('report.displayRate', 'Display rate')
+                          : t('report.openRate', 'Open rate')}
+                      </Header>
+                    )}
                     <Header>{t('report.conversionRate', 'Conversion rate')}</Header>
                   </Tr>
                 </Thead>
@@ -172,12 +184,14 @@ const ReportContent = () => {
                   {report.funnel.map((f) => (
                     <Tr key={f.name} data-testid={`funnel-${f.variant ?? 'holdout'}`}>
                       <Cell>{f.name}</Cell>
-                      {STAGES.map((s) => (
+                      {stages.map((s) => (
                         <Cell key={s} testId={`funnel-${f.variant ?? 'holdout'}-${s}`}>
                           {f[s].toLocaleString()}
                         </Cell>
                       ))}
-                      <Cell>{f.variant === null ? '—' : percent(rate(f.opened, f.sent))}</Cell>
+                      {rateHeader && (
+                        <Cell>{f.variant === null ? '—' : percent(rate(f.opened, f.sent))}</Cell>
+                      )}
                       <Cell>
                         {percent(rate(f.converted, f.variant === null ? f.queued : f.sent))}
                       </Cell>

@@ -229,6 +229,10 @@ export function variantInput(channel: CampaignChannel, v: CampaignVariant): Camp
       icon: v.icon || null,
       image: v.image || null,
       url: v.url || null,
+      // Kept whole: a campaign made through the API keeps its buttons when edited here.
+      ...(v.actions?.length
+        ? { actions: v.actions.map((a) => ({ action: a.action, title: a.title, url: a.url || null })) }
+        : {}),
     };
   }
   if (channel === 'webhook') return { name: v.name, weight: v.weight, body: v.body ?? '' };

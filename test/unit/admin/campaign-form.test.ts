@@ -168,4 +168,43 @@ describe('campaign composer form', () => {
     } = c;
     expect(dataOf(formOf(c), c)).toEqual(fields);
   });
+
+  it('round-trips a push campaign with its buttons (editing must not drop them)', () => {
+    const c = stored({
+      channel: 'push',
+      push: { ttlSeconds: 7200, urgency: 'high' },
+      variants: [
+        {
+          name: 'A',
+          weight: 1,
+          title: 'Hi {{ traits.first_name }}',
+          body: 'Your cart is waiting',
+          icon: null,
+          image: null,
+          url: '/cart',
+          actions: [
+            { action: 'open-cart', title: 'Open cart', url: '/cart' },
+            { action: 'later', title: 'Later', url: null },
+          ],
+        } as never,
+      ],
+    } as Partial<Campaign>);
+    const data = dataOf(formOf(c), c);
+    expect(data.variants).toEqual([
+      {
+        name: 'A',
+        weight: 1,
+        title: 'Hi {{ traits.first_name }}',
+        body: 'Your cart is waiting',
+        icon: null,
+        image: null,
+        url: '/cart',
+        actions: [
+          { action: 'open-cart', title: 'Open cart', url: '/cart' },
+          { action: 'later', title: 'Later', url: null },
+        ],
+      },
+    ]);
+    expect(data).toMatchObject({ channel: 'push', push: { ttlSeconds: 7200, urgency: 'high' } });
+  });
 });

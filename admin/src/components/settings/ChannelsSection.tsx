@@ -12,7 +12,13 @@ export const ChannelsSection = ({ channels }: { channels: SettingsResponse['chan
   const { push, outbound } = channels;
   const mono = { fontFamily: 'monospace', wordBreak: 'break-all' } as const;
   return (
-    <Box background="neutral0" padding={6} hasRadius shadow="tableShadow" data-testid="channels-section">
+    <Box
+      background="neutral0"
+      padding={6}
+      hasRadius
+      shadow="tableShadow"
+      data-testid="channels-section"
+    >
       <Typography variant="delta" tag="h2">
         {t('settings.channels', 'Push and webhooks')}
       </Typography>
@@ -31,7 +37,9 @@ export const ChannelsSection = ({ channels }: { channels: SettingsResponse['chan
                   'settings.push.generated',
                   'Generated at first boot and kept in the plugin store; set segments.push.vapid to use your own pair.'
                 )}{' '}
-            {t('settings.push.subject', 'Contact sent to push services: {subject}', { subject: push.subject })}
+            {t('settings.push.subject', 'Contact sent to push services: {subject}', {
+              subject: push.subject,
+            })}
           </Typography>
         </Box>
         <Typography tag="p" data-testid="push-devices">
@@ -59,10 +67,14 @@ export const ChannelsSection = ({ channels }: { channels: SettingsResponse['chan
             </Typography>
           )}
           <Typography tag="p" textColor="neutral600" paddingTop={1}>
-            {t('settings.outbound.limits', 'Each request times out after {seconds} s; at most {concurrency} in flight per instance.', {
-              seconds: outbound.timeoutSeconds,
-              concurrency: outbound.concurrency,
-            })}
+            {t(
+              'settings.outbound.limits',
+              'Each request times out after {seconds} s; at most {concurrency} in flight per instance.',
+              {
+                seconds: outbound.timeoutSeconds,
+                concurrency: outbound.concurrency,
+              }
+            )}
           </Typography>
         </Box>
       </Flex>
