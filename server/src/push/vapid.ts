@@ -51,7 +51,8 @@ const jwtCache = new Map<string, { authorization: string; exp: number }>();
  */
 export function vapidAuthorization(vapid: VapidDetails, endpoint: string, now: number): string {
   const audience = new URL(endpoint).origin;
-  const key = `${vapid.publicKey}|${audience}`;
+  // The subject is a claim of the JWT too: a changed contact gets its own token.
+  const key = `${vapid.publicKey}|${vapid.subject}|${audience}`;
   const nowS = Math.floor(now / 1000);
   const cached = jwtCache.get(key);
   if (cached && cached.exp - nowS > JWT_RENEW_S) return cached.authorization;

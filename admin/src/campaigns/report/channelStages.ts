@@ -1,9 +1,10 @@
+import type { CampaignChannel as Channel } from '../../api/contracts';
+
 /**
  * Which funnel stages a campaign's channel reports, and what they are called. E-mail reports
  * opens (pixel), clicks and unsubscribes; push reports notifications shown ("displayed") and
  * clicked; a webhook only knows whether the receiver accepted the request.
  */
-export type Channel = 'email' | 'push' | 'webhook';
 export type Stage =
   | 'queued'
   | 'sent'
