@@ -17,6 +17,10 @@ const FILES = {
     path.join(ROOT, 'dist', 'client', 'segments.min.js'),
     'text/javascript; charset=utf-8',
   ],
+  '/segments-inapp.min.js': [
+    path.join(ROOT, 'dist', 'client', 'segments-inapp.min.js'),
+    'text/javascript; charset=utf-8',
+  ],
   // The plugin's service worker, served from the root so its scope is the whole site (Web Push).
   '/segments-sw.js': [
     path.join(ROOT, 'dist', 'client', 'segments-sw.js'),

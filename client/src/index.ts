@@ -1,5 +1,6 @@
 import { chooseStorage } from './storage';
 import { pushApi } from './push';
+import { messagesApi } from './messages';
 import { randomId, requestContext, utmOfSearch, utmQuery } from './context';
 import type {
   BrowserGlobals,
@@ -342,8 +343,8 @@ export function createClient(options: ClientOptions): SegmentsClient {
       if (res.status !== 200) throw await fail(res);
       return ((await res.json()) as { data: IdentifyResponse }).data;
     },
-    async me() {
-      const res = await request('/me' + utmQuery(utm), 'GET');
+    async me(opts) {
+      const res = await request('/me' + utmQuery(utm, opts?.messages ? 'include=messages' : ''), 'GET');
       if (res.status !== 200) throw await fail(res);
       return ((await res.json()) as { data: MeResponse }).data;
     },
@@ -377,6 +378,7 @@ export function createClient(options: ClientOptions): SegmentsClient {
     },
     anonymousId: () => anonId,
     ...pushApi(request, fail),
+    ...messagesApi(request, fail, () => flush(), () => utmQuery(utm)),
     async close() {
       await flush();
       closed = true;

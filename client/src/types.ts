@@ -144,7 +144,28 @@ export interface MeResponse {
   }>;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
+  /** With `me({ messages: true })`: the in-app messages due now. */
+  messages?: InappMessage[];
 }
+
+/** One in-app message due for this visitor (`GET /api/segments/messages`). */
+export interface InappMessage {
+  /** Signed, one per show: reports use it. */
+  id: string;
+  campaign: string;
+  variant: string;
+  layout: 'modal' | 'slideup' | 'banner-top';
+  priority: number;
+  title: string;
+  /** Safe HTML rendered by the server. */
+  bodyHtml: string;
+  image: { url: string; alt: string } | null;
+  buttons: Array<{ label: string; url: string | null; event: string | null }>;
+  theme: 'light' | 'dark' | 'brand';
+  accent: string | null;
+}
+
+export type InappAction = 'displayed' | 'clicked' | 'dismissed';
 
 export interface PlacementResponse {
   placement: string;
@@ -170,7 +191,11 @@ export interface SegmentsClient {
   /** Traits of this visitor; after a login (`setUserToken`) it merges the anonymous history. */
   identify(traits?: Record<string, unknown>): Promise<IdentifyResponse>;
   /** Who the server thinks this visitor is: profile id, segment keys, experiments. */
-  me(): Promise<MeResponse>;
+  me(options?: { messages?: boolean }): Promise<MeResponse>;
+  /** The in-app messages due for this visitor now, highest priority first. */
+  messages(): Promise<InappMessage[]>;
+  /** Reports one message shown, clicked (with the button's index) or dismissed. */
+  reportMessage(id: string, action: InappAction, button?: number): Promise<void>;
   /** The best banner of a placement for this visitor, or null when there is none. */
   placement(key: string, options?: { locale?: string }): Promise<PlacementResponse | null>;
   /** Sends every queued event now. */

@@ -70,6 +70,15 @@
     }
   }
 
+  // In-app messages: the highest-priority one due now, shown once per page view by the plugin's
+  // default renderer (a site with its own UI passes onMessage instead).
+  function showInapp() {
+    return SegmentsInapp.showMessages(client).then(function (due) {
+      document.body.dataset.inapp = due.length ? due[0].campaign : 'none';
+      log('in-app: ' + (due.length ? due.length + ' due, showing "' + due[0].title + '"' : 'none due'));
+    }).catch(function (error) { log('in-app error: ' + error.message); });
+  }
+
   function refresh() {
     return client.flush().then(function () {
       return Promise.all([client.me(), client.placement('home-hero')]);
@@ -127,5 +136,5 @@
   pollCrm();
   setInterval(pollCrm, 5000);
 
-  refresh();
+  refresh().then(showInapp);
 })();

@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 
 type Ensure = (name: string, data: Record<string, unknown>, schedule: boolean) => Promise<void>;
 
-/** The demo's push and webhook campaigns (issue 23), created by name when missing. */
+/** The demo's push, webhook and in-app campaigns, created by name when missing. */
 export async function seedChannelCampaigns(strapi: Core.Strapi, ensure: Ensure): Promise<void> {
   const uid = 'plugin::segments.campaign';
   // Web Push: subscribe on the storefront page ("Get push notifications"), add to cart, and the
@@ -14,8 +14,20 @@ export async function seedChannelCampaigns(strapi: Core.Strapi, ensure: Ensure):
       channel: 'push',
       segmentKey: 'new-this-week',
       variants: [
-        { name: 'Friendly', weight: 1, title: 'Still thinking about it?', body: 'Your cart is waiting{% if traits.first_name %}, {{ traits.first_name }}{% endif %}.', url: '/?from=push' },
-        { name: 'Urgent', weight: 1, title: 'Your cart expires soon', body: 'Check out in the next hour and shipping is on us.', url: '/?from=push' },
+        {
+          name: 'Friendly',
+          weight: 1,
+          title: 'Still thinking about it?',
+          body: 'Your cart is waiting{% if traits.first_name %}, {{ traits.first_name }}{% endif %}.',
+          url: '/?from=push',
+        },
+        {
+          name: 'Urgent',
+          weight: 1,
+          title: 'Your cart expires soon',
+          body: 'Check out in the next hour and shipping is on us.',
+          url: '/?from=push',
+        },
       ],
       push: { ttlSeconds: 3600, urgency: 'normal' },
       scheduleType: 'triggered',
@@ -25,6 +37,46 @@ export async function seedChannelCampaigns(strapi: Core.Strapi, ensure: Ensure):
       exitEvent: { event: 'purchase' },
       conversionEvent: 'purchase',
       conversionWindowHours: 24,
+    },
+    true
+  );
+
+  // In-app: after "Add to cart", the next storefront page view shows an offer (a modal or a
+  // slide-up, A/B), once a day until the visitor dismisses it or presses a button.
+  await ensure(
+    'Cart offer (in-app)',
+    {
+      channel: 'inapp',
+      segmentKey: 'cart-starters',
+      variants: [
+        {
+          name: 'Modal',
+          weight: 1,
+          layout: 'modal',
+          title: 'Still deciding{% if traits.first_name %}, {{ traits.first_name }}{% endif %}?',
+          body: 'Take **10% off** this order with code `WELCOME10`.\n\n[Read the terms](/terms)',
+          buttons: [
+            { label: 'Shop the offer', url: '/?from=inapp', event: 'welcome_offer_taken' },
+            { label: 'Not now' },
+          ],
+          theme: 'light',
+          accent: '#4945ff',
+        },
+        {
+          name: 'Slide-up',
+          weight: 1,
+          layout: 'slideup',
+          title: '10% off this order',
+          body: 'Use code **WELCOME10** at checkout.',
+          buttons: [{ label: 'Shop now', url: '/?from=inapp', event: 'welcome_offer_taken' }],
+          theme: 'dark',
+          accent: '#ee5e52',
+        },
+      ],
+      inapp: { priority: 60, maxShows: 1, periodHours: 24 },
+      scheduleType: 'now',
+      conversionEvent: 'purchase',
+      conversionWindowHours: 72,
     },
     true
   );
@@ -54,8 +106,11 @@ export async function seedChannelCampaigns(strapi: Core.Strapi, ensure: Ensure):
       true
     );
     // The demo receiver needs the signing secret to verify; a real CRM gets it from the composer.
-    const row = await strapi.db.query(uid as never).findOne({ where: { name: 'CRM sync (webhook)' }, select: ['webhookSecret'] } as never);
+    const row = await strapi.db
+      .query(uid as never)
+      .findOne({ where: { name: 'CRM sync (webhook)' }, select: ['webhookSecret'] } as never);
     const secret = (row as { webhookSecret?: string } | null)?.webhookSecret;
-    if (secret && process.env.DEMO_WEBHOOK_SECRET_FILE) fs.writeFileSync(process.env.DEMO_WEBHOOK_SECRET_FILE, secret, { mode: 0o600 });
+    if (secret && process.env.DEMO_WEBHOOK_SECRET_FILE)
+      fs.writeFileSync(process.env.DEMO_WEBHOOK_SECRET_FILE, secret, { mode: 0o600 });
   }
 }

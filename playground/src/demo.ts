@@ -74,6 +74,12 @@ export const DEMO_SEGMENTS = [
     description: 'First seen in the last 7 days.',
     rule: { $date: { attribute: 'firstSeenAt', newerThan: { days: 7 } } },
   },
+  {
+    key: 'cart-starters',
+    name: 'Started a cart',
+    description: 'Added something to the cart at least once (the in-app offer shows to them).',
+    rule: { $event: { name: 'add_to_cart', count: { $gte: 1 } } },
+  },
 ];
 
 /** `home-hero` banners: one per segment, and an untargeted fallback. */

@@ -27,6 +27,8 @@ import targetingAdminController from './personalization/targeting-admin-controll
 import banner from './personalization/content-types/banner';
 import experiment from './personalization/content-types/experiment';
 import profiles from './profiles/service';
+import inapp from './inapp/service';
+import inappController from './inapp/controller';
 import push from './push/service';
 import pushController from './push/controller';
 import profilesController from './profiles/controller';
@@ -69,6 +71,7 @@ export default {
     targetingAdmin,
     campaigns,
     push,
+    inapp,
     analytics,
     settings,
   },
@@ -86,6 +89,7 @@ export default {
     campaigns: campaignsController,
     tracking: trackingController,
     push: pushController,
+    inapp: inappController,
     settings: settingsController,
     'targeting-admin': targetingAdminController,
   },

@@ -5,6 +5,7 @@ import { triggersMigration } from './campaigns/triggers-migration';
 import { foundationMigration, rollupDayIndexMigration } from './events/migration';
 import { contentVersionsMigration, exposuresMigration } from './personalization/migration';
 import { leasesMigration } from './scheduler/migration';
+import { inappMigration } from './inapp/migration';
 import { pushMigration } from './push/migration';
 import {
   membershipsMigration,
@@ -37,6 +38,7 @@ export const MIGRATIONS: Migration[] = [
   contentVersionsMigration, // 31
   analyticsMigration, // 40
   pushMigration, // 50
+  inappMigration, // 60
 ];
 
 /** Applies every pending migration exactly once, whatever the number of booting instances. */

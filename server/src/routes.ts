@@ -11,6 +11,7 @@ import {
   contentApiRoutes as personalizationContent,
 } from './personalization/routes';
 import { adminRoutes as profilesAdmin } from './profiles/routes';
+import { contentApiRoutes as inappContent } from './inapp/routes';
 import { contentApiRoutes as pushContent } from './push/routes';
 import { adminRoutes as retentionAdmin } from './retention/routes';
 import { adminRoutes as segmentsAdmin } from './segments/routes';
@@ -34,6 +35,7 @@ export const contentApiRoutes = [
   ...personalizationContent,
   ...campaignsContent,
   ...pushContent,
+  ...inappContent,
 ];
 
 export default {

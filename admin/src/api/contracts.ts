@@ -139,6 +139,8 @@ export interface SmtpCheckResult {
 }
 
 export type { CampaignState } from '../../../server/src/campaigns/state';
+export type { InappMessage } from '../../../server/src/contracts';
+import type { InappMessage } from '../../../server/src/contracts';
 export type { CampaignListMetrics } from '../../../server/src/campaigns/list-metrics';
 import type { CampaignState } from '../../../server/src/campaigns/state';
 import type { CampaignListMetrics } from '../../../server/src/campaigns/list-metrics';
@@ -159,6 +161,40 @@ export interface CampaignVariant {
   url?: string | null;
   /** Push: up to two buttons on the notification (the browser shows them where it can). */
   actions?: PushAction[];
+  /** In-app: layout, colours and up to two buttons; `image` is then the image URL, `imageAlt` its text. */
+  layout?: InappLayout;
+  theme?: InappTheme;
+  accent?: string | null;
+  imageAlt?: string;
+  buttons?: InappButton[];
+}
+
+/** One variant of a create/update body: the channel's fields (an in-app image is `{ url, alt }`). */
+export type VariantInput = Partial<Omit<CampaignVariant, 'image' | 'body' | 'imageAlt'>> & {
+  name: string;
+  weight: number;
+  body?: string | null;
+  image?: string | { url: string; alt: string } | null;
+};
+
+export type InappLayout = 'modal' | 'slideup' | 'banner-top';
+export type InappTheme = 'light' | 'dark' | 'brand';
+
+export interface InappButton {
+  label: string;
+  /** A web page (`https://…`, `/path`) or an app deep link; none closes the message. */
+  url?: string | null;
+  /** Recorded on the visitor's profile when the button is pressed. */
+  event?: string | null;
+}
+
+/** In-app campaigns: when the message is live, which wins, and how often one visitor sees it. */
+export interface InappOptions {
+  startsAt: string | null;
+  endsAt: string | null;
+  priority: number;
+  maxShows: number;
+  periodHours: number;
 }
 
 export interface PushAction {
@@ -168,7 +204,7 @@ export interface PushAction {
   url?: string | null;
 }
 
-export type CampaignChannel = 'email' | 'push' | 'webhook';
+export type CampaignChannel = 'email' | 'push' | 'webhook' | 'inapp';
 
 /** Triggered campaigns (being added server-side): the fields are sent only when set. */
 export interface CampaignTriggerFields {
@@ -186,7 +222,8 @@ export interface CampaignInput extends CampaignTriggerFields {
   channel?: CampaignChannel;
   push?: { ttlSeconds: number; urgency: 'very-low' | 'low' | 'normal' | 'high' } | null;
   webhook?: { url: string; timeoutSeconds?: number } | null;
-  variants: Array<Partial<CampaignVariant> & { name: string; weight: number }>;
+  inapp?: InappOptions | null;
+  variants: VariantInput[];
   holdoutPercent: number;
   scheduleType: 'now' | 'at' | 'recurring' | 'triggered';
   sendAt: string | null;
@@ -238,6 +275,7 @@ export type RenderedPreview =
       problem: string | null;
       missing: string[];
     }
+  | { channel: 'inapp'; message: InappMessage; missing: string[] }
   | {
       channel: 'webhook';
       request: { method: string; url: string | null; headers: Record<string, string>; body: string };

@@ -163,7 +163,9 @@ const CampaignComposerPage = () => {
                     segmentOptions={segmentOptions}
                     documentId={documentId}
                   />
-                  <DeliveryRulesSection form={form} set={set} errorFor={errorFor} />
+                  {form.channel !== 'inapp' && (
+                    <DeliveryRulesSection form={form} set={set} errorFor={errorFor} />
+                  )}
                   <GoalSection form={form} set={set} errorFor={errorFor} />
                 </Flex>
               </fieldset>

@@ -69,11 +69,14 @@ const ReportContent = () => {
     clicked: t('report.clicked', 'Clicked'),
     converted: t('report.converted', 'Converted'),
     unsubscribed: t('report.unsubscribed', 'Unsubscribed'),
+    dismissed: t('report.dismissed', 'Dismissed'),
   };
   const stageLabel = (stage: Stage) => {
     const renamed = stageRename(stage, channel);
     if (renamed === 'displayed') return t('report.displayed', 'Displayed');
     if (renamed === 'delivered') return t('report.delivered', 'Delivered');
+    if (renamed === 'qualified') return t('report.qualified', 'Qualified');
+    if (renamed === 'shown') return t('report.shown', 'Shown');
     return baseLabel[stage];
   };
   const colours = VERDICT_COLOURS[report?.verdict.kind ?? ''] ?? {

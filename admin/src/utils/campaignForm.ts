@@ -1,4 +1,10 @@
-import type { Campaign, CampaignChannel, CampaignInput, CampaignVariant, FieldError } from '../api/contracts';
+import type {
+  Campaign,
+  CampaignChannel,
+  CampaignInput,
+  CampaignVariant,
+  FieldError,
+} from '../api/contracts';
 
 /*
  * The campaign composer's form model, pure (unit-tested in test/unit/admin/campaign-form.test.ts):
@@ -14,6 +20,12 @@ export interface Form {
   pushUrgency: 'very-low' | 'low' | 'normal' | 'high';
   webhookUrl: string;
   webhookTimeoutSeconds: number;
+  /** In-app: `datetime-local` values in the browser's zone ('' = open). */
+  inappStartsAt: string;
+  inappEndsAt: string;
+  inappPriority: number;
+  inappMaxShows: number;
+  inappPeriodHours: number;
   variants: CampaignVariant[];
   holdoutPercent: number;
   scheduleType: CampaignInput['scheduleType'];
@@ -65,6 +77,11 @@ export const newVariant = (index: number): CampaignVariant => ({
   icon: '',
   image: '',
   url: '',
+  layout: 'modal',
+  theme: 'light',
+  accent: '',
+  imageAlt: '',
+  buttons: [],
 });
 
 export const emptyForm = (): Form => ({
@@ -75,6 +92,11 @@ export const emptyForm = (): Form => ({
   pushUrgency: 'normal',
   webhookUrl: '',
   webhookTimeoutSeconds: 10,
+  inappStartsAt: '',
+  inappEndsAt: '',
+  inappPriority: 50,
+  inappMaxShows: 1,
+  inappPeriodHours: 24,
   variants: [newVariant(0)],
   holdoutPercent: 0,
   scheduleType: 'now',
@@ -118,15 +140,32 @@ export function formOf(c: Campaign): Form {
     pushUrgency: c.push?.urgency ?? base.pushUrgency,
     webhookUrl: c.webhook?.url ?? '',
     webhookTimeoutSeconds: c.webhook?.timeoutSeconds ?? base.webhookTimeoutSeconds,
-    variants: c.variants.map((v) => ({
-      ...newVariant(0),
-      ...v,
-      preheader: v.preheader ?? '',
-      text: v.text ?? '',
-      icon: v.icon ?? '',
-      image: v.image ?? '',
-      url: v.url ?? '',
-    })),
+    inappStartsAt: toLocalInput(c.inapp?.startsAt ?? null),
+    inappEndsAt: toLocalInput(c.inapp?.endsAt ?? null),
+    inappPriority: c.inapp?.priority ?? base.inappPriority,
+    inappMaxShows: c.inapp?.maxShows ?? base.inappMaxShows,
+    inappPeriodHours: c.inapp?.periodHours ?? base.inappPeriodHours,
+    variants: c.variants.map((v) => {
+      // An in-app variant stores its image as { url, alt }; the form edits the two apart.
+      const image = v.image as unknown as string | { url: string; alt: string } | null | undefined;
+      const inappImage = image && typeof image === 'object' ? image : null;
+      return {
+        ...newVariant(0),
+        ...v,
+        preheader: v.preheader ?? '',
+        text: v.text ?? '',
+        icon: v.icon ?? '',
+        image: inappImage ? inappImage.url : ((image as string | null | undefined) ?? ''),
+        imageAlt: inappImage ? inappImage.alt : '',
+        url: v.url ?? '',
+        accent: v.accent ?? '',
+        buttons: (v.buttons ?? []).map((b) => ({
+          label: b.label,
+          url: b.url ?? '',
+          event: b.event ?? '',
+        })),
+      };
+    }),
     holdoutPercent: c.holdoutPercent ?? 0,
     scheduleType: c.scheduleType,
     sendAt: toLocalInput(c.sendAt),
@@ -192,10 +231,25 @@ export function inputOf(
   };
   // The channel is sent when it is not e-mail (or was not before): older servers know only e-mail.
   if (f.channel !== 'email' || (loaded?.channel ?? 'email') !== 'email') data.channel = f.channel;
-  if (f.channel === 'push') data.push = { ttlSeconds: Math.round(f.pushTtlHours * 3600), urgency: f.pushUrgency };
+  if (f.channel === 'push')
+    data.push = { ttlSeconds: Math.round(f.pushTtlHours * 3600), urgency: f.pushUrgency };
   else if (loaded?.push) data.push = null;
-  if (f.channel === 'webhook') data.webhook = { url: f.webhookUrl, timeoutSeconds: f.webhookTimeoutSeconds };
+  if (f.channel === 'webhook')
+    data.webhook = { url: f.webhookUrl, timeoutSeconds: f.webhookTimeoutSeconds };
   else if (loaded?.webhook) data.webhook = null;
+  if (f.channel === 'inapp') {
+    data.inapp = {
+      startsAt: f.inappStartsAt ? new Date(f.inappStartsAt).toISOString() : null,
+      endsAt: f.inappEndsAt ? new Date(f.inappEndsAt).toISOString() : null,
+      priority: f.inappPriority,
+      maxShows: f.inappMaxShows,
+      periodHours: f.inappPeriodHours,
+    };
+    // Send-time rules do not apply to a message shown while the visitor is there.
+    data.localTime = null;
+    data.quietHours = null;
+    data.frequencyCap = null;
+  } else if (loaded?.inapp) data.inapp = null;
   if (f.intelligentTiming || loaded?.intelligentTiming !== undefined) {
     data.intelligentTiming = f.intelligentTiming;
   }
@@ -219,7 +273,10 @@ export function inputOf(
 }
 
 /** One variant's request fields for the campaign's channel (the others are not sent). */
-export function variantInput(channel: CampaignChannel, v: CampaignVariant): CampaignInput['variants'][number] {
+export function variantInput(
+  channel: CampaignChannel,
+  v: CampaignVariant
+): CampaignInput['variants'][number] {
   if (channel === 'push') {
     return {
       name: v.name,
@@ -231,11 +288,34 @@ export function variantInput(channel: CampaignChannel, v: CampaignVariant): Camp
       url: v.url || null,
       // Kept whole: a campaign made through the API keeps its buttons when edited here.
       ...(v.actions?.length
-        ? { actions: v.actions.map((a) => ({ action: a.action, title: a.title, url: a.url || null })) }
+        ? {
+            actions: v.actions.map((a) => ({
+              action: a.action,
+              title: a.title,
+              url: a.url || null,
+            })),
+          }
         : {}),
     };
   }
   if (channel === 'webhook') return { name: v.name, weight: v.weight, body: v.body ?? '' };
+  if (channel === 'inapp') {
+    return {
+      name: v.name,
+      weight: v.weight,
+      layout: v.layout ?? 'modal',
+      title: v.title ?? '',
+      body: v.body || null,
+      image: v.image ? { url: v.image, alt: v.imageAlt ?? '' } : null,
+      buttons: (v.buttons ?? []).map((b) => ({
+        label: b.label,
+        url: b.url || null,
+        event: b.event || null,
+      })),
+      theme: v.theme ?? 'light',
+      accent: v.accent || null,
+    };
+  }
   return {
     name: v.name,
     weight: v.weight,

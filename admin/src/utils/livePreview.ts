@@ -1,4 +1,9 @@
-import type { CampaignChannel, CampaignVariant, FieldError, RenderDraftRequest } from '../api/contracts';
+import type {
+  CampaignChannel,
+  CampaignVariant,
+  FieldError,
+  RenderDraftRequest,
+} from '../api/contracts';
 import { variantInput } from './campaignForm';
 
 /** The live preview's request for the composer's current state (unsaved edits included). */
@@ -27,8 +32,15 @@ export function renderDraftRequest(
  */
 export function variantFieldErrors(errors: FieldError[], variantIndex: number): FieldError[] {
   return errors
-    .filter((e) => /^variant\.(subject|preheader|html|text|title|body|icon|image|url)$/.test(e.path))
-    .map((e) => ({ path: `variants.${variantIndex}.${e.path.slice('variant.'.length)}`, message: e.message }));
+    .filter((e) =>
+      /^variant\.(subject|preheader|html|text|title|body|icon|image|url|layout|theme|accent|image\.(url|alt)|buttons\.\d+\.(label|url|event))$/.test(
+        e.path
+      )
+    )
+    .map((e) => ({
+      path: `variants.${variantIndex}.${e.path.slice('variant.'.length)}`,
+      message: e.message,
+    }));
 }
 
 /**

@@ -25,7 +25,7 @@ export interface CampaignForReport {
   documentId: string;
   name: string;
   /** Where opens and clicks come from: e-mail pixel and links, the push service worker; webhooks report neither. */
-  channel?: 'email' | 'push' | 'webhook';
+  channel?: 'email' | 'push' | 'webhook' | 'inapp';
   variants: { name: string; weight: number }[];
   holdoutPercent: number;
   conversionEvent: string | null;
@@ -47,13 +47,15 @@ export interface FunnelRow {
   /** Converted within the window after the send (holdout: after being held out), last touch. */
   converted: number;
   unsubscribed: number;
+  /** In-app only: the visitor closed the message without a click (0 on other channels). */
+  dismissed: number;
 }
 
 export interface CampaignReport {
   campaign: {
     documentId: string;
     name: string;
-    channel: 'email' | 'push' | 'webhook';
+    channel: 'email' | 'push' | 'webhook' | 'inapp';
     conversionEvent: string | null;
     conversionWindowHours: number;
   };
@@ -76,11 +78,15 @@ interface Row {
   clicked: number | string | null;
   converted: number | string | null;
   unsubscribed: number | string | null;
+  dismissed: number | string | null;
 }
 
-/** Message-id prefixes of each channel's "opened" (e-mail pixel, push notification shown) and clicks. */
-const OPENED = { email: 'email_opened:', push: 'push_displayed:', webhook: null } as const;
-const CLICKED = { email: 'email_clicked:', push: 'push_clicked:', webhook: null } as const;
+/**
+ * Message-id prefixes of each channel's "opened" (e-mail pixel, push notification shown, in-app
+ * message displayed: `inapp_displayed:<id>:<show>`, so it is matched with a suffix) and clicks.
+ */
+const OPENED = { email: 'email_opened:', push: 'push_displayed:', webhook: null, inapp: 'inapp_displayed:' } as const;
+const CLICKED = { email: 'email_clicked:', push: 'push_clicked:', webhook: null, inapp: 'inapp_clicked:' } as const;
 
 export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Promise<FunnelRow[]> {
   const channel = campaign.channel ?? 'email';
@@ -103,10 +109,11 @@ export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Pro
       sum(case when d.status = 'sent' then 1 else 0 end) as sent,
       sum(case when d.status = 'failed' then 1 else 0 end) as failed,
       sum(case when d.status in ('skipped', 'cancelled') then 1 else 0 end) as skipped,
-      ${tracked(OPENED[channel], '')} as opened,
+      ${tracked(OPENED[channel], channel === 'inapp' ? ':%' : '')} as opened,
       ${channel === 'email' ? tracked('email_clicked:', ':%') : tracked(CLICKED[channel], '')} as clicked,
       ${converted} as converted,
-      ${tracked('unsubscribed:', '')} as unsubscribed
+      ${tracked('unsubscribed:', '')} as unsubscribed,
+      ${channel === 'inapp' ? tracked('inapp_dismissed:', '') : '0'} as dismissed
     from ${TABLES.deliveries} d where d.campaign_id = ? group by d.variant, d.holdout`;
   const bindings = campaign.conversionEvent
     ? [campaign.conversionEvent, windowMs, campaign.documentId]
@@ -125,6 +132,7 @@ export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Pro
     clicked: 0,
     converted: 0,
     unsubscribed: 0,
+    dismissed: 0,
   });
   const funnel = campaign.variants.map((v, i) => empty(i, v.name));
   const holdout = empty(null, 'Holdout');
@@ -140,6 +148,7 @@ export async function campaignFunnel(db: Knex, campaign: CampaignForReport): Pro
     target.clicked += n(r.clicked);
     target.converted += n(r.converted);
     target.unsubscribed += n(r.unsubscribed);
+    target.dismissed += n(r.dismissed);
   }
   // The holdout receives nothing: it only has "queued" (held out) and "converted".
   if (holdout.queued > 0 || campaign.holdoutPercent > 0) funnel.push(holdout);

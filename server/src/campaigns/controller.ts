@@ -79,9 +79,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const c = await load(ctx);
     if (!c) return;
     const state = await to(c);
-    return guarded(ctx, () =>
+    const done = await guarded(ctx, () =>
       documents().update({ documentId: c.documentId, data: { state } as never })
     );
+    // In-app messages stop or start at once on this instance (others within their 2 s cache).
+    service().refreshInapp();
+    return done;
   };
 
   /** `{ variant?, profileId? }` of preview and test: variant by name or index. */
@@ -249,7 +252,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return guarded(ctx, () => documents().delete({ documentId: String(ctx.params.documentId) }));
     },
 
-    schedule: (ctx: Context) => setState(ctx, () => 'scheduled'),
+    schedule: (ctx: Context) =>
+      setState(ctx, (c) => {
+        // An in-app message has nothing to prepare: a planner pass makes it live at once.
+        if (c.channel === 'inapp') service().planSoon();
+        return 'scheduled';
+      }),
     pause: (ctx: Context) => setState(ctx, () => 'paused'),
     cancel: (ctx: Context) => setState(ctx, () => 'cancelled'),
     resume: (ctx: Context) =>
@@ -306,8 +314,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const base = { documentId: draft.documentId ?? '', name };
       const campaign: RenderableCampaign =
-        draft.channel === 'push'
-          ? { ...base, channel: 'push', variants: [draft.variant] }
+        draft.channel === 'push' || draft.channel === 'inapp'
+          ? { ...base, channel: draft.channel, variants: [draft.variant] } as RenderableCampaign
           : draft.channel === 'webhook'
             ? { ...base, channel: 'webhook', variants: [draft.variant], webhook: { url: draft.webhookUrl ?? '', secret: null } }
             : { ...base, channel: 'email', variants: [draft.variant] };

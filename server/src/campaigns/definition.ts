@@ -13,7 +13,11 @@ import {
   type WebhookVariant,
 } from './channels/webhook-content';
 
-export const CHANNELS = ['email', 'push', 'webhook'] as const;
+import { inappOptionsSchema, inappVariantProblems, inappVariantSchema, type InappOptions, type InappVariant } from './channels/inapp-content';
+
+export const CHANNELS = ['email', 'push', 'webhook', 'inapp'] as const;
+/** The channels the dispatcher sends (push model); in-app is pulled by the visitor's client. */
+export type SentChannel = Exclude<Channel, 'inapp'>;
 export type Channel = (typeof CHANNELS)[number];
 
 export type EmailVariant = VariantContent & { weight: number };
@@ -22,7 +26,8 @@ export type EmailVariant = VariantContent & { weight: number };
 export type ChannelContent =
   | { channel: 'email'; variants: EmailVariant[] }
   | { channel: 'push'; variants: PushVariant[]; push: PushOptions }
-  | { channel: 'webhook'; variants: WebhookVariant[]; webhook: WebhookOptions & { secret: string | null } };
+  | { channel: 'webhook'; variants: WebhookVariant[]; webhook: WebhookOptions & { secret: string | null } }
+  | { channel: 'inapp'; variants: InappVariant[]; inapp: InappOptions };
 
 /** A campaign as the planner and dispatcher use it (the content type's fields, checked). */
 export type CampaignDefinition = CampaignCommon & ChannelContent;
@@ -96,7 +101,7 @@ const variantSchema = z
   })
   .strict();
 
-const VARIANT_SCHEMAS = { email: variantSchema, push: pushVariantSchema, webhook: webhookVariantSchema } as const;
+const VARIANT_SCHEMAS = { email: variantSchema, push: pushVariantSchema, webhook: webhookVariantSchema, inapp: inappVariantSchema } as const;
 
 /** The channel's variant checks: shape, unique names, Liquid, and the channel's size limits. */
 function checkVariants(channel: Channel, variants: unknown[], ctx: z.RefinementCtx): void {
@@ -120,7 +125,9 @@ function checkVariants(channel: Channel, variants: unknown[], ctx: z.RefinementC
         ? variantTemplateProblems(v as z.infer<typeof variantSchema>)
         : channel === 'push'
           ? pushVariantProblems(v as PushVariant)
-          : webhookVariantProblems(v as WebhookVariant);
+          : channel === 'inapp'
+            ? inappVariantProblems(v as InappVariant)
+            : webhookVariantProblems(v as WebhookVariant);
     for (const { field, message } of problems) ctx.addIssue({ code: 'custom', path: ['variants', i, ...field.split('.')], message });
   });
 }
@@ -134,6 +141,7 @@ export const campaignFieldsSchema = z
     variants: z.array(z.unknown()).min(1).max(10),
     push: pushOptionsSchema.nullable().optional(),
     webhook: webhookOptionsSchema.nullable().optional(),
+    inapp: inappOptionsSchema.nullable().optional(),
     holdoutPercent: z.number().min(0).max(99).default(0),
     scheduleType: z.enum(['now', 'at', 'recurring', 'triggered']).default('now'),
     sendAt: z
@@ -191,6 +199,8 @@ export const campaignFieldsSchema = z
     if (c.channel === 'webhook' && !c.webhook) ctx.addIssue({ code: 'custom', path: ['webhook'], message: 'required when channel is "webhook" (the url to call)' });
     if (c.channel !== 'webhook' && c.webhook) ctx.addIssue({ code: 'custom', path: ['webhook'], message: 'only applies to channel "webhook"' });
     if (c.channel !== 'push' && c.push) ctx.addIssue({ code: 'custom', path: ['push'], message: 'only applies to channel "push"' });
+    if (c.channel !== 'inapp' && c.inapp) ctx.addIssue({ code: 'custom', path: ['inapp'], message: 'only applies to channel "inapp"' });
+    if (c.channel === 'inapp') inappRefinements(c, ctx);
     if (c.intelligentTiming && c.localTime) {
       ctx.addIssue({ code: 'custom', path: ['intelligentTiming'], message: 'cannot be combined with localTime: choose one' });
     }
@@ -198,6 +208,21 @@ export const campaignFieldsSchema = z
     if (c.scheduleType === 'at' && !c.sendAt) ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'required when scheduleType is "at"' });
     if (c.scheduleType === 'recurring' && !c.cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'required when scheduleType is "recurring"' });
   });
+
+/**
+ * An in-app message shows while the visitor is on the site, when they are in the segment and
+ * within `inapp.startsAt`/`endsAt`: send-time fields do not apply, and its own `inapp.maxShows`
+ * replaces the frequency cap.
+ */
+function inappRefinements(c: { scheduleType: string; localTime?: string | null; quietHours?: unknown; intelligentTiming: boolean; frequencyCap?: unknown }, ctx: z.RefinementCtx): void {
+  const notHere = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (c.scheduleType === 'recurring') notHere('scheduleType', 'an in-app message is live from its start to its end: use "now" or "at" with inapp.startsAt/endsAt');
+  if (c.scheduleType === 'triggered') notHere('scheduleType', 'triggered in-app messages are not supported yet: target a segment (real-time memberships show it on the next page view)');
+  if (c.localTime) notHere('localTime', 'does not apply to in-app messages (they show while the visitor is there)');
+  if (c.quietHours) notHere('quietHours', 'does not apply to in-app messages (they show while the visitor is there)');
+  if (c.intelligentTiming) notHere('intelligentTiming', 'does not apply to in-app messages (they show while the visitor is there)');
+  if (c.frequencyCap) notHere('frequencyCap', 'use inapp.maxShows and inapp.periodHours for in-app messages');
+}
 
 const zodErrors = (error: z.ZodError): FieldError[] =>
   error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
@@ -230,6 +255,7 @@ function channelContent(v: z.infer<typeof campaignFieldsSchema>, row: Record<str
     const webhook = v.webhook as WebhookOptions;
     return { channel: 'webhook', variants: v.variants as WebhookVariant[], webhook: { ...webhook, secret: typeof row.webhookSecret === 'string' && row.webhookSecret ? row.webhookSecret : null } };
   }
+  if (v.channel === 'inapp') return { channel: 'inapp', variants: v.variants as InappVariant[], inapp: v.inapp ?? inappOptionsSchema.parse({}) };
   return { channel: 'email', variants: v.variants as EmailVariant[] };
 }
 
@@ -237,7 +263,7 @@ function channelContent(v: z.infer<typeof campaignFieldsSchema>, row: Record<str
 export function toDefinition(row: Record<string, unknown>): CampaignDefinition | null {
   // SQLite hands JSON columns back as text when read through knex.
   const parsed: Record<string, unknown> = { ...row };
-  for (const key of ['variants', 'quietHours', 'frequencyCap', 'trigger', 'reentry', 'exitEvent', 'push', 'webhook']) {
+  for (const key of ['variants', 'quietHours', 'frequencyCap', 'trigger', 'reentry', 'exitEvent', 'push', 'webhook', 'inapp']) {
     if (typeof parsed[key] === 'string') parsed[key] = JSON.parse(parsed[key] as string);
   }
   const checked = checkCampaign(parsed);

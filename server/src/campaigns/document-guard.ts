@@ -21,6 +21,7 @@ export const CONTENT_FIELDS = [
   'channel',
   'push',
   'webhook',
+  'inapp',
   'segmentKey',
   'variants',
   'holdoutPercent',
@@ -72,6 +73,9 @@ export function registerCampaignWriteGuard(strapi: Core.Strapi): void {
       const result = await next();
       if (current) {
         const knex = pluginKnex(strapi);
+        await knex(TABLES.inappStates)
+          .whereIn('delivery_id', knex(TABLES.deliveries).select('id').where('campaign_id', current.documentId))
+          .delete();
         await knex(TABLES.deliveries).where('campaign_id', current.documentId).delete();
         await knex(TABLES.campaignRuns).where('campaign_id', current.documentId).delete();
         await knex(TABLES.campaignTriggers).where('campaign_id', current.documentId).delete();

@@ -8,6 +8,12 @@ import {
   type PushVariant,
 } from './channels/push-content';
 import {
+  INAPP_LIMITS,
+  inappVariantProblems,
+  inappVariantSchema,
+  type InappVariant,
+} from './channels/inapp-content';
+import {
   WEBHOOK_BODY_MAX,
   webhookVariantProblems,
   type WebhookVariant,
@@ -29,6 +35,11 @@ const pushDraft = pushVariantSchema.extend({
   weight: z.unknown().optional(),
   title: template(PUSH_LIMITS.title).default(''),
   body: template(PUSH_LIMITS.body).default(''),
+});
+const inappDraft = inappVariantSchema.extend({
+  name: z.string().max(DRAFT_LIMITS.variantName).default(''),
+  weight: z.unknown().optional(),
+  title: template(INAPP_LIMITS.title).default(''),
 });
 const webhookDraft = z
   .object({
@@ -52,7 +63,7 @@ const emailDraft = z
 
 const draftSchema = z
   .object({
-    channel: z.enum(['email', 'push', 'webhook']).optional(),
+    channel: z.enum(['email', 'push', 'webhook', 'inapp']).optional(),
     /** Webhook drafts: the URL the preview shows the request going to. */
     webhookUrl: z.string().max(2000).nullable().optional(),
     // Checked against the channel's draft shape below.
@@ -71,6 +82,7 @@ const draftSchema = z
 export type DraftVariant =
   | { channel: 'email'; variant: VariantContent }
   | { channel: 'push'; variant: PushVariant }
+  | { channel: 'inapp'; variant: InappVariant }
   | { channel: 'webhook'; variant: WebhookVariant; webhookUrl: string | null };
 
 export type DraftRender = DraftVariant & DraftCommon;
@@ -109,7 +121,7 @@ export function checkDraftRender(
   };
   const channel = parsed.data.channel ?? 'email';
   if (channel !== 'email') {
-    const schema = channel === 'push' ? pushDraft : webhookDraft;
+    const schema = channel === 'push' ? pushDraft : channel === 'inapp' ? inappDraft : webhookDraft;
     const checked = schema.safeParse(parsed.data.variant);
     if (!checked.success) {
       return {
@@ -124,7 +136,9 @@ export function checkDraftRender(
     const problems =
       channel === 'push'
         ? pushVariantProblems(v as PushVariant)
-        : webhookVariantProblems(v as WebhookVariant);
+        : channel === 'inapp'
+          ? inappVariantProblems(v as InappVariant)
+          : webhookVariantProblems(v as WebhookVariant);
     // An empty title or body is allowed while typing; only Liquid and size problems stop the preview.
     const errors = problems.map(({ field, message }) => ({ path: `variant.${field}`, message }));
     if (errors.length) return { ok: false, errors };
@@ -133,12 +147,14 @@ export function checkDraftRender(
       value:
         channel === 'push'
           ? { channel, variant: v as PushVariant, ...common }
-          : {
-              channel,
-              variant: v as WebhookVariant,
-              webhookUrl: parsed.data.webhookUrl ?? null,
-              ...common,
-            },
+          : channel === 'inapp'
+            ? { channel, variant: v as InappVariant, ...common }
+            : {
+                channel,
+                variant: v as WebhookVariant,
+                webhookUrl: parsed.data.webhookUrl ?? null,
+                ...common,
+              },
     };
   }
   const emailParsed = emailDraft.safeParse(parsed.data.variant);

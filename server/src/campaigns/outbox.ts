@@ -18,7 +18,8 @@ export interface RunRow {
   campaignId: string;
   runKey: string;
   dueAt: number;
-  status: 'planned' | 'ready' | 'done' | 'cancelled';
+  /** `live`: an in-app campaign's one run, open while the campaign shows (the planner leaves it). */
+  status: 'planned' | 'ready' | 'live' | 'done' | 'cancelled';
 }
 
 export interface ClaimedDelivery {
@@ -108,6 +109,24 @@ const ASSIGN_CHUNK = 2000;
 const UPDATE_CHUNK = 500;
 
 /**
+ * A recipient's variant (null in the holdout) by the campaign's hash: the same profile always
+ * lands in the same place, whichever channel or instance asks. `weights` sum to 1.
+ */
+export function assignRecipient(
+  seed: string,
+  weights: number[],
+  holdoutPercent: number,
+  profileId: number
+): { variant: number | null; holdout: boolean } {
+  if (weights.length >= 2) {
+    const a = assignVariation({ experimentKey: seed, unitId: profileId, weights, holdoutPercent, hashVersion: 2 });
+    return { holdout: a.inHoldout, variant: a.inExperiment ? a.variationIndex : a.inHoldout ? null : 0 };
+  }
+  const holdout = inHoldout(seed, null, String(profileId), holdoutPercent);
+  return { holdout, variant: holdout ? null : 0 };
+}
+
+/**
  * Decides variant, holdout and `scheduled_at` for the run's pending deliveries (hashes and time
  * zones are computed here, not in SQL), then writes them back grouped: one UPDATE per
  * (variant, holdout, send time) and chunk, so a 100,000-recipient run is a few hundred statements.
@@ -131,22 +150,7 @@ export async function assignPending(knex: Knex, runId: number, policy: Assignmen
     const groups = new Map<string, number[]>();
     for (const row of rows) {
       const profileId = Number(row.profile_id);
-      let variant: number | null;
-      let holdout: boolean;
-      if (weights.length >= 2) {
-        const a = assignVariation({
-          experimentKey: policy.seed,
-          unitId: profileId,
-          weights,
-          holdoutPercent: policy.holdoutPercent,
-          hashVersion: 2,
-        });
-        holdout = a.inHoldout;
-        variant = a.inExperiment ? a.variationIndex : holdout ? null : 0;
-      } else {
-        holdout = inHoldout(policy.seed, null, String(profileId), policy.holdoutPercent);
-        variant = holdout ? null : 0;
-      }
+      const { variant, holdout } = assignRecipient(policy.seed, weights, policy.holdoutPercent, profileId);
       const at = holdout ? null : policy.sendAt({ profileId, timeZone: row.timezone ?? null });
       const key = `${variant}|${holdout ? 1 : 0}|${at}`;
       const ids = groups.get(key) ?? [];
@@ -296,7 +300,9 @@ export async function sentCounts(knex: Knex, profileIds: number[], since: number
     .count({ n: '*' })
     .whereIn('profile_id', profileIds)
     .andWhere('sent_at', '>=', since);
+  // In-app messages are seen on the site, not sent to the visitor: they have their own show cap.
   if (channel !== undefined) query.andWhere('channel', channel);
+  else query.andWhere('channel', '<>', 'inapp');
   const rows = await query.groupBy('profile_id');
   for (const r of rows as Array<{ profile_id: unknown; n: unknown }>) counts.set(Number(r.profile_id), Number(r.n));
   return counts;

@@ -44,8 +44,8 @@ const textEngine = new Liquid({ ownPropertyOnly: true, ...LIQUID_LIMITS });
 
 const CACHE_MAX = 500;
 const parsed = new Map<string, Template[]>();
-function parse(engine: Liquid, source: string, escape: boolean | 'json'): Template[] {
-  const key = `${escape === 'json' ? 'j' : escape ? 'h' : 't'}:${source}`;
+function parse(engine: Liquid, source: string, escape: boolean | 'json' | 'markdown'): Template[] {
+  const key = `${escape === 'json' ? 'j' : escape === 'markdown' ? 'm' : escape ? 'h' : 't'}:${source}`;
   let templates = parsed.get(key);
   if (!templates) {
     templates = engine.parse(source);
@@ -167,13 +167,20 @@ export class TemplateFieldError extends Error {
 // the quotes it is written in; `| json | raw` writes a whole value.
 const jsonEscape = (value: unknown) => JSON.stringify(String(value)).slice(1, -1);
 const jsonEngine = new Liquid({ outputEscape: jsonEscape, ownPropertyOnly: true, ...LIQUID_LIMITS });
+// Markdown sources (in-app bodies): every ASCII punctuation mark of an output is backslash-escaped,
+// so a trait renders as the text it is and never as a link, emphasis or an entity.
+const markdownEscape = (value: unknown) => String(value).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+const markdownEngine = new Liquid({ outputEscape: markdownEscape, ownPropertyOnly: true, ...LIQUID_LIMITS });
+
+/** How a field's Liquid output is escaped: HTML (true), a JSON string, Markdown, or not at all. */
+export type FieldEscape = boolean | 'json' | 'markdown';
 
 /**
  * Renders one variant field; a Liquid failure names the field (the preview shows it there).
  * `escape`: true for HTML, 'json' for a JSON document, false for plain text.
  */
-export function renderField(field: string, source: string, escape: boolean | 'json', scope: Record<string, unknown>): string {
-  const engine = escape === 'json' ? jsonEngine : escape ? htmlEngine : textEngine;
+export function renderField(field: string, source: string, escape: FieldEscape, scope: Record<string, unknown>): string {
+  const engine = escape === 'json' ? jsonEngine : escape === 'markdown' ? markdownEngine : escape ? htmlEngine : textEngine;
   try {
     return engine.renderSync(parse(engine, source, escape), scope) as string;
   } catch (error) {

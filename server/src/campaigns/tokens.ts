@@ -5,17 +5,22 @@ import crypto from 'crypto';
  * and, for clicks, the destination; the signature is HMAC-SHA256 under the tracking secret, so a
  * token cannot be forged or altered (an altered destination fails verification: no open redirect).
  */
-/** `displayed` / `pushclick`: a push notification shown and clicked (the service worker reports). */
-export type TokenKind = 'open' | 'click' | 'unsubscribe' | 'displayed' | 'pushclick';
+/**
+ * `displayed` / `pushclick`: a push notification shown and clicked (the service worker reports).
+ * `inapp`: one show of an in-app message (displayed, clicked, dismissed are reported with it).
+ */
+export type TokenKind = 'open' | 'click' | 'unsubscribe' | 'displayed' | 'pushclick' | 'inapp';
 
 export interface TokenPayload {
   kind: TokenKind;
   deliveryId: number;
   /** Click destination. */
   url?: string;
+  /** In-app: the show this token was handed out for (a repeated report of it counts once). */
+  show?: string;
 }
 
-const KIND_CODES: Record<TokenKind, string> = { open: 'o', click: 'c', unsubscribe: 'u', displayed: 'd', pushclick: 'p' };
+const KIND_CODES: Record<TokenKind, string> = { open: 'o', click: 'c', unsubscribe: 'u', displayed: 'd', pushclick: 'p', inapp: 'i' };
 const CODE_KINDS: Record<string, TokenKind> = Object.fromEntries(
   Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as TokenKind])
 );
@@ -28,6 +33,7 @@ function sign(secret: string, data: string): string {
 export function createToken(secret: string, payload: TokenPayload): string {
   const body = [KIND_CODES[payload.kind], String(payload.deliveryId)];
   if (payload.url !== undefined) body.push(payload.url);
+  else if (payload.show !== undefined) body.push(payload.show);
   const data = Buffer.from(JSON.stringify(body)).toString('base64url');
   return `${data}.${sign(secret, data)}`;
 }
@@ -53,6 +59,10 @@ export function verifyToken(secret: string, token: unknown, kind: TokenKind): To
   if (kind === 'click') {
     if (typeof body[2] !== 'string' || !isHttpUrl(body[2])) return null;
     return { kind, deliveryId, url: body[2] };
+  }
+  if (kind === 'inapp') {
+    if (typeof body[2] !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(body[2])) return null;
+    return { kind, deliveryId, show: body[2] };
   }
   return { kind, deliveryId };
 }

@@ -31,6 +31,24 @@ export interface RealtimeFallback {
   durationMs: number;
 }
 
+/** One message of `GET /api/segments/messages` (content API), due for this visitor now. */
+export interface InappMessage {
+  /** Signed, one per show: the client reports displayed / clicked / dismissed with it. */
+  id: string;
+  campaign: string;
+  variant: string;
+  layout: 'modal' | 'slideup' | 'banner-top';
+  /** 0–100, higher first; the answer is already in this order. */
+  priority: number;
+  title: string;
+  /** Safe HTML (paragraphs, emphasis, lists, links) rendered on the server. */
+  bodyHtml: string;
+  image: { url: string; alt: string } | null;
+  buttons: Array<{ label: string; url: string | null; event: string | null }>;
+  theme: 'light' | 'dark' | 'brand';
+  accent: string | null;
+}
+
 /** GET /api/segments/me (content API). */
 export interface MeResponse {
   visitor:
@@ -50,6 +68,8 @@ export interface MeResponse {
   }>;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
+  /** With `?include=messages`: the in-app messages due now, as `GET /messages` answers. */
+  messages?: InappMessage[];
 }
 
 /** One problem with a request, named by the JSON path of the offending field. */

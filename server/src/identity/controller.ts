@@ -23,6 +23,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       firstSeenAt: profile ? new Date(profile.firstSeenAt).toISOString() : null,
       lastSeenAt: profile ? new Date(profile.lastSeenAt).toISOString() : null,
     };
+    const include = String(ctx.query.include ?? '').split(',');
+    if (include.includes('messages')) {
+      data.messages = await getService(strapi, 'inapp').messagesFor(ctx, visitor, segments);
+      getService(strapi, 'inapp').setPrivate(ctx);
+    }
     ctx.body = { data };
   },
 

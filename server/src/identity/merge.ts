@@ -85,6 +85,12 @@ export async function mergeProfiles(
   await trx(TABLES.membershipTransitions).where('profile_id', fromId).update({ profile_id: intoId });
   // The anonymous visitor's devices are the user's devices now.
   await trx(TABLES.pushSubscriptions).where('profile_id', fromId).update({ profile_id: intoId });
+  // In-app messages the visitor saw, dismissed or clicked stay seen after logging in: their
+  // deliveries follow, unless the user already has one of the same campaign (theirs is kept).
+  await trx(TABLES.deliveries)
+    .where({ profile_id: fromId, channel: 'inapp' })
+    .whereNotIn('run_id', trx(TABLES.deliveries).select('run_id').where('profile_id', intoId))
+    .update({ profile_id: intoId });
   await trx(TABLES.profiles).where('id', fromId).delete();
 
   const pick = <T>(a: T | null, b: T | null) => (a !== null ? a : b);

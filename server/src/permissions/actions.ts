@@ -57,4 +57,5 @@ export const STOREFRONT_ACTIONS = [
   'plugin::segments.push.key',
   'plugin::segments.push.subscribe',
   'plugin::segments.push.unsubscribe',
+  'plugin::segments.inapp.messages',
 ] as const;

@@ -27,4 +27,5 @@ export const TABLES = {
   contentVersions: 'segments_content_versions',
   pushSubscriptions: 'segments_push_subscriptions',
   pushSends: 'segments_push_sends',
+  inappStates: 'segments_inapp_states',
 } as const;

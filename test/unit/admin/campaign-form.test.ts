@@ -207,4 +207,55 @@ describe('campaign composer form', () => {
     ]);
     expect(data).toMatchObject({ channel: 'push', push: { ttlSeconds: 7200, urgency: 'high' } });
   });
+
+  it('round-trips an in-app campaign: image as { url, alt }, buttons, options; send-time rules cleared', () => {
+    const variant = {
+      name: 'Modal',
+      weight: 2,
+      layout: 'slideup',
+      title: 'Hi {{ traits.first_name }}',
+      body: 'Take **10% off**',
+      image: { url: '/uploads/offer.png', alt: 'A mug' },
+      buttons: [
+        { label: 'Shop', url: '/shop', event: 'offer_taken' },
+        { label: 'Not now', url: null, event: null },
+      ],
+      theme: 'dark',
+      accent: '#ee5e52',
+    };
+    const c = stored({
+      channel: 'inapp',
+      inapp: {
+        startsAt: '2026-03-01T10:00:00.000Z',
+        endsAt: null,
+        priority: 70,
+        maxShows: 3,
+        periodHours: 12,
+      },
+      variants: [variant as never],
+    } as Partial<Campaign>);
+    const form = formOf(c);
+    expect(form.variants[0]).toMatchObject({
+      image: '/uploads/offer.png',
+      imageAlt: 'A mug',
+      layout: 'slideup',
+    });
+    const data = dataOf({ ...form, quietOn: true, capOn: true, localTimeOn: true }, c);
+    expect(data.variants).toEqual([variant]);
+    expect(data).toMatchObject({
+      channel: 'inapp',
+      inapp: {
+        startsAt: '2026-03-01T10:00:00.000Z',
+        endsAt: null,
+        priority: 70,
+        maxShows: 3,
+        periodHours: 12,
+      },
+      quietHours: null,
+      frequencyCap: null,
+      localTime: null,
+    });
+    // Switching the channel away clears the in-app options.
+    expect(dataOf({ ...form, channel: 'email' }, c).inapp).toBeNull();
+  });
 });

@@ -42,6 +42,7 @@ const LAYERS = [
   'analytics',
   'campaigns',
   'push',
+  'inapp',
   'import',
   'retention',
   'settings',

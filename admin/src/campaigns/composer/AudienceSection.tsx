@@ -3,6 +3,7 @@ import { Num, Section, Select, Text } from './fields';
 import type { Form } from '../../utils/campaignForm';
 import { useT } from '../../utils/useT';
 import type { ErrorFor, SetField } from './useComposer';
+import { InappOptionsFields } from './InappOptionsFields';
 
 /** Who receives it and how: name, segment, channel and the channel's options. */
 export const AudienceSection = ({
@@ -43,6 +44,8 @@ export const AudienceSection = ({
                 ? t('campaigns.segmentHintPush', 'Members with a push subscription (a device that said yes) receive it.')
                 : form.channel === 'webhook'
                   ? t('campaigns.segmentHintWebhook', 'One signed request per member goes to your URL.')
+                  : form.channel === 'inapp'
+                    ? t('campaigns.segmentHintInapp', 'Members see it on the storefront while they are there, anonymous visitors too.')
                   : t('campaigns.segmentHint', 'Members with an e-mail address, consent and no unsubscribe receive it.')
             }
           />
@@ -55,6 +58,7 @@ export const AudienceSection = ({
               { value: 'email', label: t('campaigns.channel.email', 'E-mail') },
               { value: 'push', label: t('campaigns.channel.push', 'Web Push') },
               { value: 'webhook', label: t('campaigns.channel.webhook', 'Webhook') },
+              { value: 'inapp', label: t('campaigns.channel.inapp', 'In-app message') },
             ]}
             onChange={(v) => set('channel', v as Form['channel'])}
             error={errorFor('channel')}
@@ -82,6 +86,7 @@ export const AudienceSection = ({
             </Grid.Item>
           </>
         )}
+        {form.channel === 'inapp' && <InappOptionsFields form={form} set={set} errorFor={errorFor} />}
         {form.channel === 'webhook' && (
           <>
             <Grid.Item col={9} s={12} direction="column" alignItems="stretch">

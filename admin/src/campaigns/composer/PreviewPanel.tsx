@@ -14,6 +14,7 @@ import { latestOnly, renderDraftRequest, variantFieldErrors } from '../../utils/
 import { useT, type T } from '../../utils/useT';
 import { Section, Select, Text } from './fields';
 import { PushNotificationPreview, WebhookRequestPreview } from './ChannelPreview';
+import { InappMessagePreview } from './InappPreview';
 import type { CampaignChannel } from '../../api/contracts';
 
 const profileLabel = (t: T, p: PreviewResult['sample'][number]) => {
@@ -213,6 +214,8 @@ export const PreviewPanel = ({
                   <PushNotificationPreview preview={preview} />
                 ) : preview.channel === 'webhook' ? (
                   <WebhookRequestPreview preview={preview} />
+                ) : preview.channel === 'inapp' ? (
+                  <InappMessagePreview message={preview.message} />
                 ) : (
                   <>
                     <Typography variant="sigma" textColor="neutral600">

@@ -41,14 +41,19 @@ export const ScheduleSection = ({
                 value: 'at',
                 label: t('campaigns.schedule.at', 'At a date and time'),
               },
-              {
-                value: 'recurring',
-                label: t('campaigns.schedule.recurring', 'Recurring (cron)'),
-              },
-              {
-                value: 'triggered',
-                label: t('campaigns.schedule.triggered', 'Triggered by an event or segment entry'),
-              },
+              // An in-app message is live between its dates: it does not recur or (yet) trigger.
+              ...(form.channel === 'inapp'
+                ? []
+                : ([
+                    {
+                      value: 'recurring',
+                      label: t('campaigns.schedule.recurring', 'Recurring (cron)'),
+                    },
+                    {
+                      value: 'triggered',
+                      label: t('campaigns.schedule.triggered', 'Triggered by an event or segment entry'),
+                    },
+                  ] as const)),
             ]}
             onChange={(v) => set('scheduleType', v)}
             error={errorFor('scheduleType')}

@@ -4,6 +4,7 @@ import type { CampaignVariant } from '../../api/contracts';
 import { newVariant } from '../../utils/campaignForm';
 import { Num, Section, Text } from './fields';
 import { PushVariantFields } from './PushVariantFields';
+import { InappVariantFields } from './InappVariantFields';
 import type { Form } from '../../utils/campaignForm';
 import { useT } from '../../utils/useT';
 import type { ErrorFor, SetField } from './useComposer';
@@ -75,6 +76,8 @@ export const VariantsSection = ({
             </Flex>
             {form.channel === 'push' ? (
               <PushVariantFields variant={v} index={i} setVariant={setVariant} errorFor={errorFor} />
+            ) : form.channel === 'inapp' ? (
+              <InappVariantFields variant={v} index={i} setVariant={setVariant} errorFor={errorFor} />
             ) : form.channel === 'webhook' ? (
               <Field.Root error={errorFor(`variants.${i}.body`)} required hint={t('campaigns.variant.webhookBodyHint', 'JSON with Liquid; values are escaped for JSON strings, {raw} writes a whole value.', { raw: '{{ traits | json | raw }}' })}>
                 <Field.Label>{t('campaigns.variant.webhookBody', 'JSON body')}</Field.Label>

@@ -24,6 +24,7 @@ const FIELD_PATHS = [
   'channel',
   'push',
   'webhook',
+  'inapp',
   'variants',
   'holdoutPercent',
   'scheduleType',

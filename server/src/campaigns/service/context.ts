@@ -7,6 +7,8 @@ import type { PluginConfig } from '../../config';
 import { toDefinition, type CampaignDefinition } from '../definition';
 import { pushMissing, pushPayload, renderPush, type PushNotification, type PushVariant } from '../channels/push-content';
 import { renderWebhookBody, signWebhook, webhookMissing, type WebhookVariant } from '../channels/webhook-content';
+import type { InappMessage } from '../../contracts';
+import { inappMissing, renderInapp, type InappVariant } from '../channels/inapp-content';
 import {
   renderEmail,
   type RenderData,
@@ -39,6 +41,7 @@ export type RenderableCampaign = Pick<CampaignDefinition, 'documentId' | 'name'>
     | { channel?: 'email'; variants: VariantContent[] }
     | { channel: 'push'; variants: PushVariant[] }
     | { channel: 'webhook'; variants: WebhookVariant[]; webhook?: { url: string; secret: string | null } }
+    | { channel: 'inapp'; variants: InappVariant[]; inapp?: { priority: number } }
   );
 
 /** One recipient's message as a preview shows it, per channel. */
@@ -51,7 +54,8 @@ export type RenderedMessage =
       /** False when the campaign has no secret yet: the signature shown uses a placeholder. */
       signed: boolean;
       missing: string[];
-    };
+    }
+  | { channel: 'inapp'; message: InappMessage; missing: string[] };
 
 /** Signs previews of campaigns that have no secret yet (never used for a send). */
 const PREVIEW_SECRET = `whsec_${Buffer.from('segments-preview-placeholder-key!').toString('base64')}`;
@@ -310,30 +314,37 @@ export function campaignContext(strapi: Core.Strapi) {
           missing: webhookMissing(variant, data),
         };
       }
+      if (campaign.channel === 'inapp') {
+        const variant = campaign.variants[variantIndex] ?? campaign.variants[0];
+        const data = renderData(campaign, variant.name, profile, user, null);
+        const meta = { id: 'preview', campaign: campaign.documentId, priority: campaign.inapp?.priority ?? 50 };
+        return { channel: 'inapp', message: renderInapp(variant, data, meta), missing: inappMissing(variant, data) };
+      }
       return { channel: 'email', ...this.renderFor(campaign, variantIndex, profile, user, null) };
     },
 
     /** Stores a campaign event (open, click, unsubscribe) on the profile, once per messageId. */
+    /** True when the event was stored (false: a repeat of its messageId, or no such profile). */
     async recordEvent(
       profileId: number,
       name: string,
       properties: Record<string, unknown>,
       messageId: string,
       now: number
-    ) {
+    ): Promise<boolean> {
       const row = await knex()(TABLES.profiles)
         .select('user_id', 'anonymous_id')
         .where('id', profileId)
         .first();
-      if (!row) return;
+      if (!row) return false;
       const target: ProfileTarget | null =
         row.user_id !== null && row.user_id !== undefined
           ? { userId: Number(row.user_id) }
           : row.anonymous_id
             ? { anonymousId: String(row.anonymous_id) }
             : null;
-      if (!target) return; // a profile with no identity cannot own events
-      await ingestEvents(knex(), {
+      if (!target) return false; // a profile with no identity cannot own events
+      const result = await ingestEvents(knex(), {
         events: [
           { index: 0, name, occurredAt: now, properties, value: null, messageId, subject: target },
         ],
@@ -344,7 +355,10 @@ export function campaignContext(strapi: Core.Strapi) {
           getService(strapi, 'memberships').markEventsStored(eventsOf, trx),
       });
       getService(strapi, 'segments').invalidateProfile(profileId);
+      return result.stored > 0;
     },
+
+    log: (message: string) => strapi.log.warn(`[segments] ${message}`),
 
     async deliveryById(id: number) {
       const row = await knex()(TABLES.deliveries).where('id', id).first();

@@ -113,7 +113,7 @@ export function campaignDispatcher(ctx: CampaignContext, isStopped: () => boolea
         [
           { channel: null, cap: cfg.campaigns.frequencyCap },
           { channel: null, cap: c.frequencyCap },
-          { channel: c.channel, cap: cfg.campaigns.channelCaps[c.channel] },
+          { channel: c.channel, cap: c.channel === 'inapp' ? null : cfg.campaigns.channelCaps[c.channel] },
         ].filter(
           (x): x is { channel: Channel | null; cap: { max: number; periodHours: number } } =>
             x.cap !== null

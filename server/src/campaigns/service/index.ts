@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { campaignAdmin } from './admin';
 import { campaignContext } from './context';
 import { campaignDispatcher } from './dispatcher';
+import { campaignInapp } from './inapp';
 import { campaignPlanner } from './planner';
 import { campaignTracking } from './tracking';
 import { getService } from '../../shell/get-service';
@@ -9,6 +10,7 @@ import { MEMBERSHIP_WEBHOOK_EVENTS } from '../../segments/membership-events';
 
 export type { DispatchReport } from './dispatcher';
 export type { PlanReport } from './planner';
+export type { InappAction } from './inapp';
 
 /** Entries written within this long of each other are planned in one pass. */
 const ENTRY_PASS_DELAY_MS = 250;
@@ -32,6 +34,21 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     ...campaignDispatcher(ctx, () => stopped),
     ...campaignTracking(ctx),
     ...campaignAdmin(ctx),
+    ...campaignInapp(ctx),
+
+    /**
+     * A planner pass shortly (after the caller's write), where the scheduler runs on this
+     * instance: an in-app campaign goes live without waiting for the next planner tick.
+     */
+    planSoon(): void {
+      if (!getService(strapi, 'scheduler').enabled()) return;
+      setTimeout(() => {
+        if (stopped) return;
+        void this.plan().catch((error: unknown) =>
+          strapi.log.error(`[segments] campaign planner failed: ${String(error)}`)
+        );
+      }, ENTRY_PASS_DELAY_MS);
+    },
 
     /** Starts this instance's planner (cron, one instance per fire) and dispatcher loop. */
     start(): void {

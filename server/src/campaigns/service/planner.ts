@@ -52,6 +52,26 @@ async function dueRun(
   return fire === null ? null : { key: new Date(fire).toISOString().slice(0, 16), dueAt: fire };
 }
 
+/** In-app campaigns past `inapp.endsAt` stop showing: the campaign is sent, its run done. */
+async function endInappCampaigns(
+  db: Knex,
+  ctx: CampaignContext,
+  campaigns: CampaignDefinition[],
+  now: number
+): Promise<number> {
+  let ended = 0;
+  for (const c of campaigns) {
+    if (c.channel !== 'inapp' || c.state !== 'sending' || !c.inapp.endsAt) continue;
+    if (Date.parse(c.inapp.endsAt) > now) continue;
+    if (!(await ctx.transition(c.documentId, 'sending', 'sent'))) continue;
+    await db(TABLES.campaignRuns)
+      .where({ campaign_id: c.documentId, status: 'live' })
+      .update({ status: 'done', finished_at: now });
+    ended += 1;
+  }
+  return ended;
+}
+
 /** The planner: due runs → audience → outbox, on one instance per tick (a database lease). */
 export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
   return {
@@ -80,6 +100,11 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
             }
             const due = await dueRun(db, c, now);
             if (!due) continue;
+            if (c.channel === 'inapp') {
+              // Pulled, not sent: live from now on; its run opens with the first visitor.
+              await ctx.transition(c.documentId, 'scheduled', 'sending');
+              continue;
+            }
             if (await createRun(db, c.documentId, due.key, due.dueAt, now)) report.created += 1;
             await ctx.transition(c.documentId, 'scheduled', 'sending');
           }
@@ -91,7 +116,7 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
           );
           for (const r of await runsWithStatus(db, ['planned'])) {
             const c = active.get(r.campaignId);
-            if (!c) {
+            if (!c || c.channel === 'inapp') {
               await setRunStatus(db, r.id, 'cancelled', { finishedAt: now });
               continue;
             }
@@ -152,6 +177,8 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
             await setRunStatus(db, r.id, 'ready', { audience });
             report.materialised += 1;
           }
+
+          report.finished += await endInappCampaigns(db, ctx, [...active.values()], now);
 
           const live = [...active.values()].filter(
             (c) => c.state === 'sending' && c.scheduleType === 'triggered'
