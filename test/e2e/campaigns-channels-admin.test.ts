@@ -9,8 +9,8 @@ import { ARTIFACTS_DIR, readServerState } from './helpers/server';
  * The composer's push and webhook channels in Chromium: an editor picks the channel, writes the
  * variant (a push notification with a button; a JSON body), sees the live preview each channel
  * has (the notification as a browser shows it; the signed request), saves, and finds what was
- * stored — the push button kept, the webhook secret shown once. The report names each channel's
- * stages.
+ * stored — the push button kept, the webhook secret shown once; an in-app message previewed in its
+ * three layouts. The report names each channel's stages.
  */
 const server = readServerState();
 const run = Date.now().toString(36);
@@ -40,7 +40,10 @@ async function expectText(locator: Locator, pattern: RegExp, what: string): Prom
   throw new Error(`${what}: expected ${pattern}, still "${last.slice(0, 300)}" after 30 s`);
 }
 
-async function compose(name: string, channel: 'Web Push' | 'Webhook'): Promise<void> {
+async function compose(
+  name: string,
+  channel: 'Web Push' | 'Webhook' | 'In-app message'
+): Promise<void> {
   await page.goto(`${server.url}/admin/plugins/segments/campaigns/new`);
   await page.getByLabel(/^Name\s*\*?$/).waitFor({ timeout: 30_000 });
   await page.getByLabel(/^Name\s*\*?$/).fill(name);
@@ -198,4 +201,75 @@ test('a webhook campaign: the signed request previewed before saving, the secret
   await page.reload();
   await page.getByLabel(/^Webhook URL/).waitFor({ timeout: 30_000 });
   expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+});
+
+test('an in-app message: content, options and buttons, previewed in all three layouts, stored whole; its report', async () => {
+  await compose(`Welcome in-app ${run}`, 'In-app message');
+  await page.getByLabel(/^Priority/).fill('80');
+  // Send-time rules do not apply to an in-app message: that section is gone.
+  expect(await page.getByText('Delivery rules', { exact: true }).count()).toBe(0);
+  await page.getByLabel(/^Shows per visitor/).fill('2');
+  const variant = page.getByTestId('variant-0');
+  await variant.getByLabel(/^Title/).fill('Willkommen {{ traits.first_name }}');
+  await variant.getByLabel(/^Body/).fill('**10% Rabatt** mit dem Code `HALLO10`. <b>no html</b>');
+  await variant.getByRole('button', { name: 'Add a button' }).click();
+  await variant.getByLabel(/^Button 1 label/).fill('Zum Angebot');
+  await variant.getByLabel('Button 1 opens').fill('/angebot');
+  await variant.getByLabel('Button 1 event').fill('offer_opened');
+  await page.getByLabel('Profile ID').fill(String(profileId));
+  await expectText(
+    page.getByTestId('preview-inapp-title'),
+    /^Willkommen Greta$/,
+    'the message title'
+  );
+  const body = page.getByTestId('preview-inapp-body');
+  await expectText(body, /10% Rabatt/, 'the rendered body');
+  expect(await body.locator('strong').textContent()).toBe('10% Rabatt');
+  expect(await body.locator('b').count()).toBe(0); // raw HTML stays text
+  const preview = page.getByTestId('preview-inapp');
+  expect(await preview.getAttribute('data-layout')).toBe('modal');
+  await shot('campaign-inapp-modal-preview.png');
+  for (const [label, layout] of [
+    ['Slide-up', 'slideup'],
+    ['Top banner', 'banner-top'],
+  ] as const) {
+    await page
+      .getByRole('group', { name: 'Preview as' })
+      .getByRole('button', { name: label })
+      .click();
+    expect(await preview.getAttribute('data-layout')).toBe(layout);
+    await expectText(
+      page.getByTestId('preview-inapp-message'),
+      /Zum Angebot/,
+      `the ${layout} preview`
+    );
+  }
+  await shot('campaign-inapp-banner-preview.png');
+
+  const id = await save();
+  const stored = await api.call<{ data: Record<string, unknown> }>(
+    'GET',
+    `/segments/campaigns/${id}`
+  );
+  expect(stored.data).toMatchObject({
+    channel: 'inapp',
+    inapp: { priority: 80, maxShows: 2, periodHours: 24 },
+    variants: [
+      {
+        layout: 'modal',
+        title: 'Willkommen {{ traits.first_name }}',
+        buttons: [{ label: 'Zum Angebot', url: '/angebot', event: 'offer_opened' }],
+      },
+    ],
+  });
+
+  // The report speaks in-app: qualified, shown, clicked, dismissed; no open rate, no unsubscribe.
+  await page.goto(`${server.url}/admin/plugins/segments/campaigns/${id}/report`);
+  const table = page.locator('thead').first();
+  await expectText(
+    table,
+    /Qualified.*Shown.*Clicked.*Dismissed.*Converted/,
+    'the in-app report columns'
+  );
+  expect(await table.textContent()).not.toMatch(/Unsubscribed|Open rate/);
 });
