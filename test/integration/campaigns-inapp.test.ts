@@ -122,6 +122,18 @@ describe('in-app messages: targeting, caps, priority, schedule, A/B and privacy'
       [{ quietHours: { start: '22:00', end: '07:00' } }, 'quietHours'],
       [{ scheduleType: 'recurring', cron: '0 9 * * *' }, 'scheduleType'],
       [{ frequencyCap: { max: 1, periodHours: 24 } }, 'frequencyCap'],
+      [
+        { scheduleType: 'triggered', trigger: { event: 'x' }, triggerDelayMinutes: 5 },
+        'triggerDelayMinutes',
+      ],
+      [
+        { scheduleType: 'triggered', trigger: { event: 'x' }, exitEvent: { event: 'y' } },
+        'exitEvent',
+      ],
+      [
+        { scheduleType: 'triggered', trigger: { event: 'x' }, reentry: { policy: 'once' } },
+        'reentry',
+      ],
     ];
     const before = await app().knex(TABLES.deliveries).count({ n: '*' }).first();
     for (const [fields, path] of cases) {
@@ -375,5 +387,71 @@ describe('in-app messages: targeting, caps, priority, schedule, A/B and privacy'
       .knex(TABLES.inappStates)
       .whereNotIn('delivery_id', app().knex(TABLES.deliveries).select('id'));
     expect(left).toEqual([]);
+  });
+
+  it('shows a triggered message after an event of the current session, or after entering a segment', async () => {
+    const track = (anonymousId: string, sku: string) =>
+      request(app().server)
+        .post('/api/segments/events')
+        .set(HEADER, anonymousId)
+        .send({ events: [{ name: 'add_to_cart', properties: { sku } }] })
+        .expect(202);
+    const titles = async (anonymousId: string) =>
+      (await messagesOf(anonymousId)).map((m) => m.title);
+    const cart = await launch({
+      name: 'After the cart',
+      scheduleType: 'triggered',
+      trigger: { event: 'add_to_cart', where: { sku: 'mug' } },
+      variants: [{ name: 'A', title: 'Your mug is waiting' }],
+    });
+    expect(await titles('inapp-cy')).toEqual([]);
+    // Another product does not match the trigger's condition; a visitor outside the segment never qualifies.
+    await track('inapp-cy', 'tee');
+    await track('inapp-cy', 'mug');
+    expect(await titles('inapp-cy')).toEqual([]); // Cy is not in "gold"
+    const dee = `inapp-dee-${Date.now()}`;
+    await request(app().server)
+      .post('/api/segments/identify')
+      .set(HEADER, dee)
+      .send({ traits: { plan: 'gold' } })
+      .expect(200);
+    expect(await titles(dee)).toEqual([]);
+    await track(dee, 'tee');
+    expect(await titles(dee)).toEqual([]);
+    await track(dee, 'mug');
+    expect(await titles(dee)).toEqual(['Your mug is waiting']);
+    // Only within the session: 31 minutes later the event no longer triggers it.
+    const deeId = await profileIdOf(dee);
+    const later = await campaigns().inappMessages(
+      async () => deeId,
+      ['gold'],
+      Date.now() + 31 * 60_000
+    );
+    expect(later.map((m: Message) => m.campaign)).not.toContain(cart);
+    await stop(cart);
+
+    // Segment entry: members who enter "free" after the campaign went live, not those already in it.
+    const segments = app().strapi.plugin('segments').service('segments');
+    const free = await app()
+      .strapi.documents(SEGMENT_UID)
+      .findFirst({ filters: { key: 'free' } } as never);
+    await segments.recompute(free!.documentId); // the baseline: Cy is a member already
+    const entry = await launch({
+      name: 'Welcome to free',
+      segmentKey: 'free',
+      scheduleType: 'triggered',
+      trigger: { segmentEntry: 'free' },
+      variants: [{ name: 'A', title: 'Welcome to the free plan' }],
+    });
+    const eve = `inapp-eve-${Date.now()}`;
+    await request(app().server)
+      .post('/api/segments/identify')
+      .set(HEADER, eve)
+      .send({ traits: { plan: 'free' } })
+      .expect(200);
+    await segments.recompute(free!.documentId);
+    expect(await titles(eve)).toEqual(['Welcome to the free plan']);
+    expect(await titles('inapp-cy')).toEqual([]);
+    await stop(entry);
   });
 });

@@ -249,6 +249,7 @@ export function inputOf(
     data.localTime = null;
     data.quietHours = null;
     data.frequencyCap = null;
+    if (loaded?.intelligentTiming !== undefined || f.intelligentTiming) data.intelligentTiming = false;
   } else if (loaded?.inapp) data.inapp = null;
   if (f.intelligentTiming || loaded?.intelligentTiming !== undefined) {
     data.intelligentTiming = f.intelligentTiming;
@@ -264,6 +265,12 @@ export function inputOf(
     data.exitEvent = f.exitOn
       ? { event: f.exitEvent, where: parseWhere(f.exitWhere, 'exitEvent.where') }
       : null;
+    if (f.channel === 'inapp') {
+      // Shown on the next page view after the trigger, capped by the in-app options.
+      data.triggerDelayMinutes = 0;
+      data.reentry = null;
+      data.exitEvent = null;
+    }
   } else {
     for (const key of ['trigger', 'triggerDelayMinutes', 'reentry', 'exitEvent'] as const) {
       if (loaded?.[key] !== undefined && loaded[key] !== null) data[key] = null;

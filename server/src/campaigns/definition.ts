@@ -214,10 +214,25 @@ export const campaignFieldsSchema = z
  * within `inapp.startsAt`/`endsAt`: send-time fields do not apply, and its own `inapp.maxShows`
  * replaces the frequency cap.
  */
-function inappRefinements(c: { scheduleType: string; localTime?: string | null; quietHours?: unknown; intelligentTiming: boolean; frequencyCap?: unknown }, ctx: z.RefinementCtx): void {
+function inappRefinements(
+  c: {
+    scheduleType: string;
+    localTime?: string | null;
+    quietHours?: unknown;
+    intelligentTiming: boolean;
+    frequencyCap?: unknown;
+    triggerDelayMinutes: number;
+    reentry?: unknown;
+    exitEvent?: unknown;
+  },
+  ctx: z.RefinementCtx
+): void {
   const notHere = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (c.scheduleType === 'recurring') notHere('scheduleType', 'an in-app message is live from its start to its end: use "now" or "at" with inapp.startsAt/endsAt');
-  if (c.scheduleType === 'triggered') notHere('scheduleType', 'triggered in-app messages are not supported yet: target a segment (real-time memberships show it on the next page view)');
+  // Triggered: shown on the visitor's next page view after the trigger; shows are capped by inapp.
+  if (c.triggerDelayMinutes) notHere('triggerDelayMinutes', 'an in-app message shows on the next page view after its trigger');
+  if (c.reentry) notHere('reentry', 'use inapp.maxShows and inapp.periodHours for in-app messages');
+  if (c.exitEvent) notHere('exitEvent', 'does not apply to in-app messages (a dismiss or click ends them)');
   if (c.localTime) notHere('localTime', 'does not apply to in-app messages (they show while the visitor is there)');
   if (c.quietHours) notHere('quietHours', 'does not apply to in-app messages (they show while the visitor is there)');
   if (c.intelligentTiming) notHere('intelligentTiming', 'does not apply to in-app messages (they show while the visitor is there)');

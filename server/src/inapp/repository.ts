@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { evaluateCondition } from '../rules';
+import { parseJsonColumn } from '../profiles/repository';
 import { TABLES } from '../store/tables';
 import { windowAt, type InappShowState } from './selection';
 
@@ -186,4 +188,39 @@ export async function markInapp(
     .where('delivery_id', deliveryId)
     .whereNull(column)
     .update({ [column]: now });
+}
+
+/**
+ * Has a triggered in-app message's trigger fired for this profile since `since`: an event of that
+ * name (matching `where`), or an entry into the segment?
+ */
+export async function inappTriggered(
+  db: Knex,
+  profileId: number,
+  trigger: { event?: string; where?: unknown; segmentId?: string },
+  since: number,
+  now: number
+): Promise<boolean> {
+  if (trigger.event) {
+    // (profile_id, name, occurred_at) index.
+    const rows = (await db(TABLES.events)
+      .select('properties')
+      .where({ profile_id: profileId, name: trigger.event })
+      .andWhere('occurred_at', '>=', since)
+      .andWhere('occurred_at', '<=', now)
+      .orderBy('occurred_at', 'desc')
+      .limit(50)) as Array<Record<string, unknown>>;
+    return rows.some(
+      (r) =>
+        !trigger.where ||
+        evaluateCondition(parseJsonColumn(r.properties) ?? {}, trigger.where as never)
+    );
+  }
+  if (!trigger.segmentId) return false;
+  const row = await db(TABLES.membershipTransitions)
+    .select('id')
+    .where({ segment_id: trigger.segmentId, profile_id: profileId, kind: 'enter' })
+    .andWhere('at', '>=', since)
+    .first();
+  return Boolean(row);
 }

@@ -255,6 +255,25 @@ describe('campaign composer form', () => {
       frequencyCap: null,
       localTime: null,
     });
+    // Triggered: shown on the next page view, so no delay, re-entry or exit event is sent.
+    const triggered = dataOf(
+      {
+        ...form,
+        scheduleType: 'triggered',
+        triggerEvent: 'add_to_cart',
+        reentry: 'cooldown',
+        exitOn: true,
+        exitEvent: 'purchase',
+        triggerDelayMinutes: 5,
+      },
+      c
+    );
+    expect(triggered).toMatchObject({
+      trigger: { event: 'add_to_cart' },
+      triggerDelayMinutes: 0,
+      reentry: null,
+      exitEvent: null,
+    });
     // Switching the channel away clears the in-app options.
     expect(dataOf({ ...form, channel: 'email' }, c).inapp).toBeNull();
   });

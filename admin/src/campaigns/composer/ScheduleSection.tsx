@@ -41,7 +41,7 @@ export const ScheduleSection = ({
                 value: 'at',
                 label: t('campaigns.schedule.at', 'At a date and time'),
               },
-              // An in-app message is live between its dates: it does not recur or (yet) trigger.
+              // An in-app message is live between its dates: it does not recur.
               ...(form.channel === 'inapp'
                 ? []
                 : ([
@@ -49,11 +49,11 @@ export const ScheduleSection = ({
                       value: 'recurring',
                       label: t('campaigns.schedule.recurring', 'Recurring (cron)'),
                     },
-                    {
-                      value: 'triggered',
-                      label: t('campaigns.schedule.triggered', 'Triggered by an event or segment entry'),
-                    },
                   ] as const)),
+              {
+                value: 'triggered',
+                label: t('campaigns.schedule.triggered', 'Triggered by an event or segment entry'),
+              },
             ]}
             onChange={(v) => set('scheduleType', v)}
             error={errorFor('scheduleType')}
@@ -152,121 +152,128 @@ export const ScheduleSection = ({
                 />
               </Grid.Item>
             )}
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <Num
-                label={t('campaigns.trigger.delay', 'Delay (minutes)')}
-                value={form.triggerDelayMinutes}
-                onChange={(v) => set('triggerDelayMinutes', v)}
-                error={errorFor('triggerDelayMinutes')}
-              />
-            </Grid.Item>
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-              <Select
-                label={t('campaigns.trigger.reentry', 'Re-entry')}
-                value={form.reentry}
-                options={[
-                  {
-                    value: 'once',
-                    label: t('campaigns.trigger.once', 'Once per profile'),
-                  },
-                  {
-                    value: 'cooldown',
-                    label: t('campaigns.trigger.cooldown', 'Again after a cool-down'),
-                  },
-                ]}
-                onChange={(v) => set('reentry', v)}
-                error={errorFor('reentry')}
-              />
-            </Grid.Item>
-            {form.reentry === 'cooldown' && (
-              <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                <Num
-                  label={t('campaigns.trigger.cooldownDays', 'Cool-down (days)')}
-                  value={form.reentryDays}
-                  onChange={(v) => set('reentryDays', v)}
-                  error={errorFor('reentry.days')}
-                />
-              </Grid.Item>
-            )}
-            <Grid.Item col={12} direction="column" alignItems="stretch">
-              <Toggle
-                label={t('campaigns.trigger.exitOn', 'Stop waiting when an exit event happens')}
-                checked={form.exitOn}
-                onChange={(v) => set('exitOn', v)}
-              />
-            </Grid.Item>
-            {form.exitOn && (
+            {/* An in-app message shows on the next page view: no delay, re-entry or exit. */}
+            {form.channel !== 'inapp' && (
               <>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Text
-                    label={t('campaigns.trigger.exitEvent', 'Exit event name')}
-                    value={form.exitEvent}
-                    onChange={(v) => set('exitEvent', v)}
-                    error={errorFor('exitEvent.event')}
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <Num
+                    label={t('campaigns.trigger.delay', 'Delay (minutes)')}
+                    value={form.triggerDelayMinutes}
+                    onChange={(v) => set('triggerDelayMinutes', v)}
+                    error={errorFor('triggerDelayMinutes')}
                   />
                 </Grid.Item>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <Text
-                    label={t(
-                      'campaigns.trigger.exitWhere',
-                      'Exit event properties match (JSON, optional)'
-                    )}
-                    value={form.exitWhere}
-                    onChange={(v) => set('exitWhere', v)}
-                    error={errorFor('exitEvent.where')}
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <Select
+                    label={t('campaigns.trigger.reentry', 'Re-entry')}
+                    value={form.reentry}
+                    options={[
+                      {
+                        value: 'once',
+                        label: t('campaigns.trigger.once', 'Once per profile'),
+                      },
+                      {
+                        value: 'cooldown',
+                        label: t('campaigns.trigger.cooldown', 'Again after a cool-down'),
+                      },
+                    ]}
+                    onChange={(v) => set('reentry', v)}
+                    error={errorFor('reentry')}
                   />
                 </Grid.Item>
+                {form.reentry === 'cooldown' && (
+                  <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                    <Num
+                      label={t('campaigns.trigger.cooldownDays', 'Cool-down (days)')}
+                      value={form.reentryDays}
+                      onChange={(v) => set('reentryDays', v)}
+                      error={errorFor('reentry.days')}
+                    />
+                  </Grid.Item>
+                )}
+                <Grid.Item col={12} direction="column" alignItems="stretch">
+                  <Toggle
+                    label={t('campaigns.trigger.exitOn', 'Stop waiting when an exit event happens')}
+                    checked={form.exitOn}
+                    onChange={(v) => set('exitOn', v)}
+                  />
+                </Grid.Item>
+                {form.exitOn && (
+                  <>
+                    <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                      <Text
+                        label={t('campaigns.trigger.exitEvent', 'Exit event name')}
+                        value={form.exitEvent}
+                        onChange={(v) => set('exitEvent', v)}
+                        error={errorFor('exitEvent.event')}
+                      />
+                    </Grid.Item>
+                    <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                      <Text
+                        label={t(
+                          'campaigns.trigger.exitWhere',
+                          'Exit event properties match (JSON, optional)'
+                        )}
+                        value={form.exitWhere}
+                        onChange={(v) => set('exitWhere', v)}
+                        error={errorFor('exitEvent.where')}
+                      />
+                    </Grid.Item>
+                  </>
+                )}
               </>
             )}
           </Grid.Root>
         </Box>
       )}
-      <Flex direction="column" alignItems="stretch" gap={3}>
-        <Toggle
-          label={t('campaigns.localTimeOn', 'Deliver at each recipient’s local time')}
-          checked={form.localTimeOn}
-          onChange={(v) => set('localTimeOn', v)}
-        />
-        {form.localTimeOn && (
-          <Box width="200px">
-            <Text
-              type="time"
-              label={t('campaigns.localTime', 'Local time')}
-              value={form.localTime}
-              onChange={(v) => set('localTime', v)}
-              error={errorFor('localTime')}
-            />
-          </Box>
-        )}
-        <Toggle
-          label={t(
-            'campaigns.intelligentTiming',
-            'Intelligent timing: each recipient at their most engaged hour'
+      {form.channel !== 'inapp' && (
+        <Flex direction="column" alignItems="stretch" gap={3}>
+          <Toggle
+            label={t('campaigns.localTimeOn', 'Deliver at each recipient’s local time')}
+            checked={form.localTimeOn}
+            onChange={(v) => set('localTimeOn', v)}
+          />
+          {form.localTimeOn && (
+            <Box width="200px">
+              <Text
+                type="time"
+                label={t('campaigns.localTime', 'Local time')}
+                value={form.localTime}
+                onChange={(v) => set('localTime', v)}
+                error={errorFor('localTime')}
+              />
+            </Box>
           )}
-          checked={form.intelligentTiming}
-          onChange={(v) => set('intelligentTiming', v)}
-        />
-        {errorFor('intelligentTiming') && (
-          <Typography textColor="danger600" role="alert">
-            {errorFor('intelligentTiming')}
-          </Typography>
-        )}
-        {form.intelligentTiming && (
-          // The audience's send-hour histogram (of the saved campaign).
-          <Box padding={4} hasRadius background="neutral100" data-testid="send-hour-preview-slot">
-            {documentId ? (
-              <SendHourPreview documentId={documentId} />
-            ) : (
-              <Typography textColor="neutral600">
-                {t(
-                  'campaigns.sendHourAfterSave',
-                  'Save the campaign to see each recipient’s send hour.'
-                )}
-              </Typography>
+          <Toggle
+            label={t(
+              'campaigns.intelligentTiming',
+              'Intelligent timing: each recipient at their most engaged hour'
             )}
-          </Box>
-        )}
-      </Flex>
+            checked={form.intelligentTiming}
+            onChange={(v) => set('intelligentTiming', v)}
+          />
+          {errorFor('intelligentTiming') && (
+            <Typography textColor="danger600" role="alert">
+              {errorFor('intelligentTiming')}
+            </Typography>
+          )}
+          {form.intelligentTiming && (
+            // The audience's send-hour histogram (of the saved campaign).
+            <Box padding={4} hasRadius background="neutral100" data-testid="send-hour-preview-slot">
+              {documentId ? (
+                <SendHourPreview documentId={documentId} />
+              ) : (
+                <Typography textColor="neutral600">
+                  {t(
+                    'campaigns.sendHourAfterSave',
+                    'Save the campaign to see each recipient’s send hour.'
+                  )}
+                </Typography>
+              )}
+            </Box>
+          )}
+        </Flex>
+      )}
     </Section>
   );
 };

@@ -9,6 +9,7 @@ import {
   inappDeliveryById,
   inappRunId,
   inappStatesOf,
+  inappTriggered,
   markInapp,
   recordInappShow,
 } from '../../inapp/repository';
@@ -20,6 +21,8 @@ export type InappAction = 'displayed' | 'clicked' | 'dismissed';
 
 /** Live in-app campaigns are re-read at most this often per instance (every page view asks). */
 const CAMPAIGNS_TTL_MS = 2_000;
+/** "In the current session": an event trigger counts for this long (the client's session timeout). */
+export const INAPP_TRIGGER_SESSION_MS = 30 * 60_000;
 
 /**
  * In-app messages, the pull channel (DESIGN §8a): the visitor's fetch is the "send" and the
@@ -74,6 +77,29 @@ export function campaignInapp(ctx: CampaignContext) {
       const profileId = await profileOf();
       if (profileId === null) return [];
       const db = ctx.knex();
+      // A triggered message waits for its trigger: an event of this session, or a segment entry,
+      // since the campaign went live.
+      for (const c of [...candidates]) {
+        if (c.scheduleType !== 'triggered' || !c.trigger) continue;
+        const liveSince = c.scheduledAt ? Date.parse(c.scheduledAt) : 0;
+        const fired = c.trigger.event
+          ? await inappTriggered(
+              db,
+              profileId,
+              c.trigger,
+              Math.max(liveSince, now - INAPP_TRIGGER_SESSION_MS),
+              now
+            )
+          : await inappTriggered(
+              db,
+              profileId,
+              { segmentId: (await ctx.segmentIdOf(c.trigger.segmentEntry ?? '')) ?? undefined },
+              liveSince,
+              now
+            );
+        if (!fired) candidates.splice(candidates.indexOf(c), 1);
+      }
+      if (!candidates.length) return [];
       const wanted = [];
       for (const c of candidates) {
         const total = c.variants.reduce((sum, v) => sum + v.weight, 0);

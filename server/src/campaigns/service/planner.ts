@@ -181,7 +181,8 @@ export function campaignPlanner(strapi: Core.Strapi, ctx: CampaignContext) {
           report.finished += await endInappCampaigns(db, ctx, [...active.values()], now);
 
           const live = [...active.values()].filter(
-            (c) => c.state === 'sending' && c.scheduleType === 'triggered'
+            // Triggered in-app messages are decided when the visitor asks (service/inapp.ts).
+            (c) => c.state === 'sending' && c.scheduleType === 'triggered' && c.channel !== 'inapp'
           );
           for (const c of live) {
             report.triggered += (
