@@ -162,10 +162,16 @@ describe('in-app messages: targeting, caps, priority, schedule, A/B and privacy'
           title: 'Hi {{ traits.first_name }}',
           body: '**Hi {{ traits.first_name }}**, see [our offers](/offers) or [this](javascript:alert(1))',
           buttons: [{ label: 'Shop', url: '/shop', event: 'inapp_shop' }],
+          image: { url: '/uploads/offer_1.png', alt: 'A mug' },
         },
       ],
     });
     const res = await request(app().server).get('/api/segments/messages').set(HEADER, 'inapp-ann');
+    // An upload of Strapi's local provider is answered absolute: the shop's page is elsewhere.
+    expect(res.body.data[0].image).toEqual({
+      url: expect.stringMatching(/^https?:\/\/[^/]+\/uploads\/offer_1\.png$/),
+      alt: 'A mug',
+    });
     expect(res.headers['cache-control']).toBe('private, no-store');
     expect(res.headers.vary.toLowerCase()).toContain('x-segments-anonymous-id');
     expect(res.body.data).toHaveLength(1);

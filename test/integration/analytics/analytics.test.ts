@@ -392,6 +392,7 @@ describe('analytics admin API', () => {
         clicked: 0,
         converted: 0,
         unsubscribed: 0,
+        dismissed: 0, // in-app campaigns only
         ...f,
       });
       expect(report.funnel).toEqual([

@@ -88,11 +88,12 @@ export function campaignContext(strapi: Core.Strapi) {
     derived ??= deriveSecret((strapi.config.get('server.app.keys') as string[] | undefined) ?? []);
     return derived;
   };
+  /** Strapi's public URL (`server.url`): where a browser reaches its API and uploaded media. */
+  const publicUrl = () =>
+    ((strapi.config.get('server.url') as string | undefined) ||
+      `http://localhost:${String(strapi.config.get('server.port') ?? 1337)}`).replace(/\/$/, '');
   const trackingBase = () => {
-    const base =
-      config().tracking.baseUrl ||
-      (strapi.config.get('server.url') as string | undefined) ||
-      `http://localhost:${String(strapi.config.get('server.port') ?? 1337)}`;
+    const base = config().tracking.baseUrl || publicUrl();
     const prefix = String(strapi.config.get('api.rest.prefix') ?? '/api');
     return `${base.replace(/\/$/, '')}${prefix}/segments/t`;
   };
@@ -159,6 +160,7 @@ export function campaignContext(strapi: Core.Strapi) {
     config,
     knex,
     trackingBase,
+    publicUrl,
     trackUrl,
     profilesFor,
     usersFor,

@@ -155,13 +155,15 @@ export function campaignInapp(ctx: CampaignContext) {
         });
         try {
           const data = ctx.renderData(campaign, variant.name, profile, user, delivery.id);
-          messages.push(
-            renderInapp(variant, data, {
-              id,
-              campaign: campaign.documentId,
-              priority: campaign.inapp.priority,
-            })
-          );
+          const message = renderInapp(variant, data, {
+            id,
+            campaign: campaign.documentId,
+            priority: campaign.inapp.priority,
+          });
+          // Media of Strapi's local upload provider is relative to Strapi, not to the shop's page.
+          if (message.image?.url.startsWith('/uploads/'))
+            message.image.url = ctx.publicUrl() + message.image.url;
+          messages.push(message);
         } catch (error) {
           // One visitor's traits broke a template: that message is left out, the others stay.
           ctx.log(`in-app ${campaign.documentId}: ${(error as Error).message}`);
