@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { adminToken } from './helpers/admin';
+import { userWithJwt } from './helpers/identity';
 import { useStrapi } from './helpers/strapi';
 import { TABLES } from '../../server/src/store/tables';
 import { assignRecipient } from '../../server/src/campaigns/outbox';
@@ -459,5 +460,45 @@ describe('in-app messages: targeting, caps, priority, schedule, A/B and privacy'
     expect(await titles(eve)).toEqual(['Welcome to the free plan']);
     expect(await titles('inapp-cy')).toEqual([]);
     await stop(entry);
+  });
+
+  it('keeps a message dismissed as an anonymous visitor dismissed after logging in (the delivery follows the merge)', async () => {
+    const id = await launch({
+      name: 'Dismissed before login',
+      inapp: { maxShows: 5, periodHours: 1 },
+      variants: [{ name: 'A', title: 'Before login' }],
+    });
+    const anon = `inapp-merge-${Date.now()}`;
+    const user = await userWithJwt(app());
+    const auth = { Authorization: `Bearer ${user.jwt}` };
+    // The user has a profile of their own (an earlier visit while logged in).
+    await request(app().server)
+      .post('/api/segments/identify')
+      .set(auth)
+      .send({ traits: { plan: 'gold' } })
+      .expect(200);
+    await request(app().server)
+      .post('/api/segments/identify')
+      .set(HEADER, anon)
+      .send({ traits: { plan: 'gold' } })
+      .expect(200);
+    const [shown] = (await messagesOf(anon)).filter((m) => m.campaign === id);
+    expect((await report(shown.id, 'displayed')).status).toBe(200);
+    expect((await report(shown.id, 'dismissed')).status).toBe(200);
+    // Logging in with the anonymous id merges the anonymous profile into the user's.
+    const merged = await request(app().server)
+      .post('/api/segments/identify')
+      .set(auth)
+      .set(HEADER, anon)
+      .send({ traits: { plan: 'gold' } })
+      .expect(200);
+    expect(merged.body.data.mergedProfileId).not.toBeNull();
+    const asUser = await request(app().server).get('/api/segments/messages').set(auth).expect(200);
+    expect(asUser.body.data.map((m: Message) => m.campaign)).not.toContain(id);
+    const deliveries = await app().knex(TABLES.deliveries).where('campaign_id', id);
+    expect(deliveries.map((d) => Number(d.profile_id))).toEqual([
+      Number(merged.body.data.profileId),
+    ]);
+    await stop(id);
   });
 });
